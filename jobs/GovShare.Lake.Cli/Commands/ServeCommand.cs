@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using GovShare.Lake.QueryApi;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace GovShare.Lake.Cli.Commands;
+
+/// <summary><c>govshare serve</c>: runs the platform's HTTP host on the loopback interface.</summary>
+internal static class ServeCommand
+{
+    public const int DefaultPort = 5080;
+
+    public static Command Create(CliConsole console)
+    {
+        var lake = new Option<string>("--lake")
+        {
+            Description = "The lake folder (created when missing).",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => "./lake-data",
+        };
+        var port = new Option<int>("--port")
+        {
+            Description = "The TCP port to listen on, on 127.0.0.1.",
+            HelpName = "N",
+            DefaultValueFactory = _ => DefaultPort,
+        };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            {
+                result.AddError("--port must be between 1 and 65535.");
+            }
+        });
+
+        var serve = new Command("serve", "Start the GovShare Lake host (HTTP API and /health) on 127.0.0.1 until Ctrl+C.")
+        {
+            lake,
+            port,
+        };
+        serve.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var lakeDirectory = Path.GetFullPath(parseResult.GetValue(lake)!);
+            var portNumber = parseResult.GetValue(port);
+            var url = $"http://127.0.0.1:{portNumber}";
+            var app = QueryApiHost.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    [$"{LakeOptions.SectionName}:{nameof(LakeOptions.Directory)}"] = lakeDirectory,
+                });
+                builder.WebHost.UseUrls(url);
+            });
+            await using (app)
+            {
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    await console.Error.WriteLineAsync($"govshare serve: port {portNumber} is already in use on 127.0.0.1; choose another with --port.");
+                    return ExitCodes.Failure;
+                }
+
+                await console.Out.WriteLineAsync($"GovShare Lake {BuildInfo.Version} serving {url} (lake folder: {lakeDirectory}). Press Ctrl+C to stop.");
+                await console.Out.FlushAsync(cancellationToken);
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+
+            return ExitCodes.Success;
+        });
+        return serve;
+    }
+}

@@ -1,0 +1,3 @@
+using GovShare.Lake.Cli;
+
+return await GovShareCli.RunAsync(args, CliConsole.FromSystem());

@@ -1,0 +1,43 @@
+using GovShare.Lake.QueryApi.Health;
+using Microsoft.Extensions.Options;
+
+namespace GovShare.Lake.QueryApi;
+
+/// <summary>Builds the HTTP host. <c>Program</c> and the <c>govshare serve</c> command both use it, so
+/// tests through <c>WebApplicationFactory&lt;Program&gt;</c> exercise what users run.</summary>
+public static class QueryApiHost
+{
+    /// <summary>Creates the application: options bound and validated, error responses as RFC 9457
+    /// problem details, every endpoint mapped. <paramref name="configure"/> lets the composing host
+    /// add its own services and configuration before the application is built.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddOptions<LakeOptions>()
+            .Bind(builder.Configuration.GetSection(LakeOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LakeOptions>, LakeOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+
+        // Resolving the options validates them (a bad lake folder stops the host here, with the reason).
+        Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthApi();
+        return app;
+    }
+
+    private sealed class LakeOptionsValidator : IValidateOptions<LakeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LakeOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}
