@@ -25,6 +25,15 @@ internal static class IdCommand
             Description = "Values to check. With none, values are read from standard input, one per line (blank lines are skipped).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        values.Validators.Add(result =>
+        {
+            // No identifier starts with a dash: such a token is a mistyped option, not a value.
+            var optionLike = result.Tokens.FirstOrDefault(token => token.Value.StartsWith('-'));
+            if (optionLike is not null)
+            {
+                result.AddError($"Unrecognized option '{optionLike.Value}'.");
+            }
+        });
         var kind = new Option<string?>("--kind")
         {
             Description = "Check every value as this kind instead of recognising the kind from its shape.",

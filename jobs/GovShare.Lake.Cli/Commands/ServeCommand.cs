@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net.Sockets;
 using GovShare.Lake.QueryApi;
 using Microsoft.AspNetCore.Hosting;
@@ -28,7 +29,8 @@ internal static class ServeCommand
         };
         port.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 65535)
+            // A token that is not a number at all is reported by the parser itself.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value is < 1 or > 65535)
             {
                 result.AddError("--port must be between 1 and 65535.");
             }

@@ -182,9 +182,10 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
             return Empty(value, kind);
         }
 
-        if (text.Length == 10 && text[8] == '-')
+        // The dash, when written, stands just before the check character.
+        if (text.Length >= 2 && text[^2] == '-')
         {
-            text = string.Concat(text.AsSpan(0, 8), text.AsSpan(9));
+            text = string.Concat(text.AsSpan(0, text.Length - 2), text.AsSpan(text.Length - 1));
         }
 
         if (text.Length != 9)

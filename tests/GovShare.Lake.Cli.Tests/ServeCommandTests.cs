@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace GovShare.Lake.Cli.Tests;
+
+/// <summary>`govshare serve` as a real process on a free loopback port.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly string _lake = Path.Combine(Path.GetTempPath(), "govshare-serve-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Serve_Should_AnswerHealthWithTheVersion_OnTheGivenPortAndLake()
+    {
+        var port = FreePort();
+        using var server = CliRunner.Start(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+
+            var body = await WaitForHealthAsync(client, server);
+
+            using var json = JsonDocument.Parse(body);
+            Assert.Equal("healthy", json.RootElement.GetProperty("status").GetString());
+            Assert.Equal(BuildInfo.Version, json.RootElement.GetProperty("version").GetString());
+            Assert.True(Directory.Exists(_lake));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Serve_Should_Exit1WithAMessage_When_ThePortIsTaken()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var result = await CliRunner.RunProcessAsync(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"port {port} is already in use", result.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_lake))
+        {
+            Directory.Delete(_lake, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> WaitForHealthAsync(HttpClient client, System.Diagnostics.Process server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited)
+            {
+                Assert.Fail($"serve exited early with {server.ExitCode}: {await server.StandardError.ReadToEndAsync()}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return await response.Content.ReadAsStringAsync();
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("serve did not answer /health within 60 s.");
+    }
+}
