@@ -325,9 +325,10 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
             case 9:
                 return CheckOrganisationCode(value);
             case 15:
-                return PreferValid(CheckLicence(value), () => CheckCitizen(value), LooksLikeBirthDate(text.AsSpan(6, 6), century: true));
+                return PreferValid(CheckLicence(value), () => CheckCitizen(value), preferSecond: LooksLikeBirthDate(text.AsSpan(6, 6)));
             case 18 when IsDigits(text.AsSpan(0, 17)) && (char.IsAsciiDigit(text[17]) || text[17] == 'X'):
-                return PreferValid(CheckCitizen(value), () => CheckUscc(value), preferSecond: !LooksLikeBirthDate(text.AsSpan(6, 8), century: false));
+                // Digits with an optional final X are far likelier an identity number than a credit code.
+                return PreferValid(CheckCitizen(value), () => CheckUscc(value), preferSecond: false);
             case 18:
                 return CheckUscc(value);
             default:
@@ -354,16 +355,9 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
 
     private static bool IsDigits(ReadOnlySpan<char> span) => !span.ContainsAnyExceptInRange('0', '9');
 
-    private static bool LooksLikeBirthDate(ReadOnlySpan<char> digits, bool century)
-    {
-        if (!IsDigits(digits))
-        {
-            return false;
-        }
-
-        var text = century ? string.Concat("19", digits) : new string(digits);
-        return DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-    }
+    /// <summary>True when six digits read as a 20th-century YYMMDD date, as in an old identity number.</summary>
+    private static bool LooksLikeBirthDate(ReadOnlySpan<char> yymmdd) =>
+        IsDigits(yymmdd) && DateOnly.TryParseExact(string.Concat("19", yymmdd), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
     private (IdentifierProblem Problem, string Reason)? ParseBirthDate(ReadOnlySpan<char> yyyymmdd, string positions, out DateOnly birthDate)
     {

@@ -53,6 +53,16 @@ public sealed class KindDetectionTests
     }
 
     [Fact]
+    public void Check_Should_TreatEighteenDigitsAsACitizenNumber_When_NeitherKindValidates()
+    {
+        // Regression: an impossible birth date once made the detector fall back to "credit code".
+        var check = Validator.Check("41010319900230123X");
+
+        Assert.Equal(IdentifierKind.Citizen, check.Kind);
+        Assert.Equal(IdentifierProblem.ImpossibleDate, check.Problem);
+    }
+
+    [Fact]
     public void Check_Should_UseTheForcedKind_When_OneIsGiven()
     {
         var check = Validator.Check("110108000000016", IdentifierKind.Citizen);
