@@ -1,4 +1,5 @@
 using GovShare.Lake.QueryApi.Health;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 
 namespace GovShare.Lake.QueryApi;
@@ -13,6 +14,9 @@ public static class QueryApiHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // Embedded defaults sit below every other source (appsettings, environment, command line).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = EmbeddedDefaults });
         builder.Services.AddOptions<LakeOptions>()
             .Bind(builder.Configuration.GetSection(LakeOptions.SectionName))
             .ValidateOnStart();
@@ -31,6 +35,14 @@ public static class QueryApiHost
         app.MapHealthApi();
         return app;
     }
+
+    /// <summary>Quiet framework logs: a request log line per call would drown what the platform says.</summary>
+    private static readonly Dictionary<string, string?> EmbeddedDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    };
 
     private sealed class LakeOptionsValidator : IValidateOptions<LakeOptions>
     {

@@ -10,7 +10,7 @@ public sealed class ServeCommandTests : IDisposable
     private readonly string _lake = Path.Combine(Path.GetTempPath(), "govshare-serve-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task Serve_Should_AnswerHealthWithTheVersion_OnTheGivenPortAndLake()
+    public async Task Serve_Should_AnswerHealthWithTheVersion_AndStopCleanlyOnSigterm()
     {
         var port = FreePort();
         using var server = CliRunner.Start(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -24,11 +24,24 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal("healthy", json.RootElement.GetProperty("status").GetString());
             Assert.Equal(BuildInfo.Version, json.RootElement.GetProperty("version").GetString());
             Assert.True(Directory.Exists(_lake));
+
+            // A service manager stops the host with SIGTERM: it must shut down cleanly, exit code 0.
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await server.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, server.ExitCode);
         }
         finally
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
         }
     }
 
