@@ -160,15 +160,7 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
                 $"the organisation code in positions 9-17 has a bad check character at position 17: expected {orgCheck}, found {text[16]}", 17);
         }
 
-        var divisionCode = text.Substring(2, 6);
-        var division = LatestPeriod(divisionCode);
-        if (division is null && divisionCode != NationalAuthorityCode)
-        {
-            return IdentifierCheck.Invalid(value, kind, IdentifierProblem.UnknownRegion,
-                $"unknown region: positions 3-8 ({divisionCode}) are not an administrative division code", 3);
-        }
-
-        return IdentifierCheck.Valid(value, kind, text) with { Division = division };
+        return WithEmbeddedDivision(value, kind, text, start: 2);
     }
 
     /// <summary>Checks an organisation code (GB 11714-1997), written with or without the dash
@@ -236,13 +228,9 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
                 $"bad length: a business licence registration number has 15 digits, found {text.Length}");
         }
 
-        for (var i = 0; i < 15; i++)
+        if (RejectNonDigits(value, kind, text) is { } badCharacter)
         {
-            if (!char.IsAsciiDigit(text[i]))
-            {
-                return IdentifierCheck.Invalid(value, kind, IdentifierProblem.BadCharacter,
-                    $"bad character {IdentifierText.Describe(text[i])} at position {i + 1}: expected a digit", i + 1);
-            }
+            return badCharacter;
         }
 
         var expectedCheck = BusinessLicenceNumber.ComputeCheckDigit(text.AsSpan(0, 14));
@@ -252,15 +240,7 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
                 $"bad check character at position 15: expected {expectedCheck}, found {text[14]}", 15);
         }
 
-        var divisionCode = text[..6];
-        var division = LatestPeriod(divisionCode);
-        if (division is null && divisionCode != NationalAuthorityCode)
-        {
-            return IdentifierCheck.Invalid(value, kind, IdentifierProblem.UnknownRegion,
-                $"unknown region: positions 1-6 ({divisionCode}) are not an administrative division code", 1);
-        }
-
-        return IdentifierCheck.Valid(value, kind, text) with { Division = division };
+        return WithEmbeddedDivision(value, kind, text, start: 0);
     }
 
     /// <summary>Checks an administrative division code: six digits that the code history knows, in
@@ -280,13 +260,9 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
                 $"bad length: a division code has 6 digits, found {text.Length}");
         }
 
-        for (var i = 0; i < 6; i++)
+        if (RejectNonDigits(value, kind, text) is { } badCharacter)
         {
-            if (!char.IsAsciiDigit(text[i]))
-            {
-                return IdentifierCheck.Invalid(value, kind, IdentifierProblem.BadCharacter,
-                    $"bad character {IdentifierText.Describe(text[i])} at position {i + 1}: expected a digit", i + 1);
-            }
+            return badCharacter;
         }
 
         var division = LatestPeriod(text);
@@ -420,6 +396,30 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
         var lastBefore = history.Where(row => row.Introduced <= year).MaxBy(row => row.Ended ?? int.MaxValue)!;
         return (IdentifierProblem.RegionRetired,
             $"region retired: {code} ({lastBefore.Name}) was retired in {lastBefore.Ended}, before {forWhom}");
+    }
+
+    /// <summary>The registering authority's division embedded in a credit code or licence number must be
+    /// one the history knows, at any time (the authority may since have been merged), or the national one.</summary>
+    private IdentifierCheck WithEmbeddedDivision(string value, IdentifierKind kind, string text, int start)
+    {
+        var divisionCode = text.Substring(start, 6);
+        var division = LatestPeriod(divisionCode);
+        if (division is null && divisionCode != NationalAuthorityCode)
+        {
+            return IdentifierCheck.Invalid(value, kind, IdentifierProblem.UnknownRegion,
+                $"unknown region: positions {start + 1}-{start + 6} ({divisionCode}) are not an administrative division code", start + 1);
+        }
+
+        return IdentifierCheck.Valid(value, kind, text) with { Division = division };
+    }
+
+    private static IdentifierCheck? RejectNonDigits(string value, IdentifierKind kind, string text)
+    {
+        var bad = text.AsSpan().IndexOfAnyExceptInRange('0', '9');
+        return bad < 0
+            ? null
+            : IdentifierCheck.Invalid(value, kind, IdentifierProblem.BadCharacter,
+                $"bad character {IdentifierText.Describe(text[bad])} at position {bad + 1}: expected a digit", bad + 1);
     }
 
     private DivisionRecord? LatestPeriod(string code)
