@@ -75,18 +75,21 @@ public sealed class DeltaSnapshot
     /// data columns from the live Parquet files, partition columns typed from the log's values.</summary>
     public string ToDuckDbQuery() => ToDuckDbQuery(Files.Values);
 
-    /// <summary>The same query restricted to some of the live files (change feed, merge).</summary>
-    public string ToDuckDbQuery(IEnumerable<AddAction> files)
+    /// <summary>The same query restricted to some of the live files (change feed, merge). With
+    /// <paramref name="withFileColumn"/>, a last column <c>__govshare_file</c> names each row's file.</summary>
+    public string ToDuckDbQuery(IEnumerable<AddAction> files, bool withFileColumn = false)
     {
         var fileList = files.ToList();
         var partitionColumns = new HashSet<string>(PartitionColumns, StringComparer.OrdinalIgnoreCase);
         var selectList = string.Join(", ", Schema.Fields.Select(field => partitionColumns.Contains(field.Name)
             ? $"p.{LakeDuckDb.Identifier(field.Name)}"
-            : $"CAST(d.{LakeDuckDb.Identifier(field.Name)} AS {field.DuckDbType}) AS {LakeDuckDb.Identifier(field.Name)}"));
+            : $"CAST(d.{LakeDuckDb.Identifier(field.Name)} AS {field.DuckDbType}) AS {LakeDuckDb.Identifier(field.Name)}"))
+            + (withFileColumn ? $", {FileColumn}" : string.Empty);
         if (fileList.Count == 0)
         {
             return "SELECT " + string.Join(", ", Schema.Fields.Select(field =>
-                $"CAST(NULL AS {field.DuckDbType}) AS {LakeDuckDb.Identifier(field.Name)}")) + " WHERE false";
+                $"CAST(NULL AS {field.DuckDbType}) AS {LakeDuckDb.Identifier(field.Name)}"))
+                + (withFileColumn ? $", CAST(NULL AS VARCHAR) AS {FileColumn}" : string.Empty) + " WHERE false";
         }
 
         var paths = "[" + string.Join(", ", fileList.Select(file => LakeDuckDb.Literal(FullPath(file)))) + "]";
@@ -114,8 +117,8 @@ public sealed class DeltaSnapshot
         return $"SELECT {selectList} FROM {reader} d JOIN (VALUES {values}) p({FileColumn}, {partitionNames}) USING ({FileColumn})";
     }
 
-    /// <summary>The column that carries each row's file name while partition values are joined on.</summary>
-    private const string FileColumn = "__govshare_file";
+    /// <summary>The column that carries each row's file (its full path) in <see cref="ToDuckDbQuery(IEnumerable{AddAction}, bool)"/>.</summary>
+    public const string FileColumn = "__govshare_file";
 
     private static string PartitionLiteral(string? text, DeltaField field)
     {

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using GovShare.Lake.Engine;
+
+namespace GovShare.Lake.Delta;
+
+/// <summary>Writes the rows of a DuckDB query as Parquet data files of a table (zstd, files of at most
+/// about 128 MB, hive-style folders per partition) and describes each with an add action and statistics.</summary>
+internal static class DeltaFileWriter
+{
+    /// <summary>Strings longer than this keep only a truncated minimum and no maximum, as Spark does.</summary>
+    private const int StringStatsPrefix = 32;
+
+    public static List<AddAction> Write(
+        DuckDBConnection connection, string tablePath, DeltaSchema schema, IReadOnlyList<string> partitionColumns,
+        string sourceQuery, bool dataChange)
+    {
+        var staging = Path.Combine(tablePath, $".staging-{Guid.NewGuid():N}");
+        try
+        {
+            var partitions = new HashSet<string>(partitionColumns, StringComparer.OrdinalIgnoreCase);
+            var dataFields = schema.Fields.Where(f => !partitions.Contains(f.Name)).ToList();
+            var dataSelect = string.Join(", ", dataFields.Select(f =>
+                $"CAST({LakeDuckDb.Identifier(f.Name)} AS {f.DuckDbType}) AS {LakeDuckDb.Identifier(f.Name)}"));
+            var result = new List<AddAction>();
+            if (partitionColumns.Count == 0)
+            {
+                var folder = Path.Combine(staging, "all");
+                Copy(connection, $"SELECT {dataSelect} FROM ({sourceQuery}) s", folder);
+                result.AddRange(Publish(connection, tablePath, folder, string.Empty, new Dictionary<string, string?>(), dataFields, dataChange));
+                return result;
+            }
+
+            var partitionFields = partitionColumns.Select(c => schema.Find(c)!).ToList();
+            var tupleSql = "SELECT DISTINCT " + string.Join(", ", partitionFields.Select(f =>
+                $"CAST(CAST({LakeDuckDb.Identifier(f.Name)} AS {f.DuckDbType}) AS VARCHAR)")) + $" FROM ({sourceQuery}) s";
+            var tuples = new List<string?[]>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = tupleSql;
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    tuples.Add(Enumerable.Range(0, partitionFields.Count).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
+                }
+            }
+
+            var index = 0;
+            foreach (var tuple in tuples)
+            {
+                var where = string.Join(" AND ", partitionFields.Select((f, i) => tuple[i] is null
+                    ? $"{LakeDuckDb.Identifier(f.Name)} IS NULL"
+                    : $"CAST(CAST({LakeDuckDb.Identifier(f.Name)} AS {f.DuckDbType}) AS VARCHAR) = {LakeDuckDb.Literal(tuple[i]!)}"));
+                var folder = Path.Combine(staging, (index++).ToString(CultureInfo.InvariantCulture));
+                Copy(connection, $"SELECT {dataSelect} FROM ({sourceQuery}) s WHERE {where}", folder);
+                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+                var relative = new StringBuilder();
+                for (var i = 0; i < partitionFields.Count; i++)
+                {
+                    values[partitionFields[i].Name] = tuple[i];
+                    relative.Append(partitionFields[i].Name).Append('=')
+                        .Append(tuple[i] is null ? "__HIVE_DEFAULT_PARTITION__" : EscapePartitionValue(tuple[i]!)).Append('/');
+                }
+
+                result.AddRange(Publish(connection, tablePath, folder, relative.ToString(), values, dataFields, dataChange));
+            }
+
+            return result;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static void Copy(DuckDBConnection connection, string query, string folder)
+    {
+        // DuckDB creates the target folder but not its parents.
+        Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+        LakeDuckDb.Execute(connection,
+            $"COPY ({query}) TO {LakeDuckDb.Literal(folder)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES '128MB', FILENAME_PATTERN 'part-{{uuid}}')");
+    }
+
+    /// <summary>Moves each staged file into the table (after computing its statistics) and describes it.</summary>
+    private static IEnumerable<AddAction> Publish(
+        DuckDBConnection connection, string tablePath, string folder, string relativeFolder,
+        Dictionary<string, string?> partitionValues, List<DeltaField> dataFields, bool dataChange)
+    {
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var staged in Directory.EnumerateFiles(folder, "*.parquet").Order(StringComparer.Ordinal).ToList())
+        {
+            var stats = ComputeStatistics(connection, staged, dataFields);
+            if (stats.NumRecords == 0)
+            {
+                File.Delete(staged);
+                continue;
+            }
+
+            var relative = relativeFolder + "part-" + Guid.NewGuid().ToString("N") + ".zstd.parquet";
+            var destination = Path.Combine(tablePath, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Move(staged, destination);
+            var info = new FileInfo(destination);
+            yield return new AddAction(
+                DeltaPaths.Encode(relative),
+                new Dictionary<string, string?>(partitionValues),
+                info.Length,
+                new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds(),
+                dataChange,
+                stats.ToJson());
+        }
+    }
+
+    internal static FileStatistics ComputeStatistics(DuckDBConnection connection, string file, IReadOnlyList<DeltaField> fields)
+    {
+        var columns = new List<string> { "count(*)" };
+        foreach (var field in fields)
+        {
+            var column = LakeDuckDb.Identifier(field.Name);
+            columns.Add($"count(*) - count({column})");
+            if (HasMinMax(field))
+            {
+                columns.Add(StatText($"min({column})", field));
+                columns.Add(StatText($"max({column})", field));
+            }
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", columns)} FROM read_parquet({LakeDuckDb.Literal(file)})";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var min = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var max = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var nulls = new Dictionary<string, long>(StringComparer.Ordinal);
+        var ordinal = 1;
+        foreach (var field in fields)
+        {
+            nulls[field.Name] = Convert.ToInt64(reader.GetValue(ordinal++), CultureInfo.InvariantCulture);
+            if (!HasMinMax(field))
+            {
+                continue;
+            }
+
+            var low = reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+            var high = reader.IsDBNull(ordinal + 1) ? null : reader.GetString(ordinal + 1);
+            ordinal += 2;
+            if (low is not null)
+            {
+                min[field.Name] = StatValue(field, field.Type == "string" && low.Length > StringStatsPrefix ? low[..StringStatsPrefix] : low);
+            }
+
+            // A truncated maximum would be smaller than the real one; leave it out instead.
+            if (high is not null && !(field.Type == "string" && high.Length > StringStatsPrefix))
+            {
+                max[field.Name] = StatValue(field, high);
+            }
+        }
+
+        return new FileStatistics(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), min, max, nulls);
+    }
+
+    private static bool HasMinMax(DeltaField field) =>
+        DeltaTypes.IsPrimitive(field.Type) && field.Type is not ("binary" or "boolean");
+
+    private static string StatText(string expression, DeltaField field) => field.Type switch
+    {
+        "timestamp" or "timestamp_ntz" => $"strftime({expression}, '%Y-%m-%dT%H:%M:%S.%gZ')",
+        _ => $"CAST({expression} AS VARCHAR)",
+    };
+
+    private static JsonNode? StatValue(DeltaField field, string text) => field.Type switch
+    {
+        "long" or "integer" or "short" or "byte" => JsonValue.Create(long.Parse(text, CultureInfo.InvariantCulture)),
+        "float" or "double" => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? JsonValue.Create(d) : null,
+        _ when field.Type.StartsWith("decimal", StringComparison.Ordinal) => JsonValue.Create(decimal.Parse(text, CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(text),
+    };
+
+    /// <summary>Hive-style escaping of a partition value in a folder name (as Spark does).</summary>
+    private static string EscapePartitionValue(string value)
+    {
+        var result = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c < ' ' || c is '"' or '#' or '%' or '\'' or '*' or '/' or ':' or '=' or '?' or '\\' or '\u007F' or '{' or '[' or ']' or '^')
+            {
+                result.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                result.Append(c);
+            }
+        }
+
+        return result.ToString();
+    }
+}

@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using GovShare.Lake.Engine;
+using GovShare.Lake.Identifiers;
+
+namespace GovShare.Lake.Delta;
+
+public sealed partial class DeltaTable
+{
+    /// <summary>Commits that are followed by a Parquet checkpoint: every tenth version.</summary>
+    public const int CheckpointInterval = 10;
+
+    /// <summary>Creates a table (version 0) with a schema and optional partition columns.</summary>
+    /// <exception cref="LakeException">A table already exists there, or the schema is unusable.</exception>
+    public static DeltaTable Create(
+        string path, DeltaSchema schema, IReadOnlyList<string>? partitionColumns = null,
+        IReadOnlyDictionary<string, string>? configuration = null, string? name = null, string? description = null,
+        TimeProvider? clock = null)
+    {
+        var table = new DeltaTable(path);
+        foreach (var column in partitionColumns ?? [])
+        {
+            if (schema.Find(column) is null)
+            {
+                throw new LakeException(LakeErrorKind.InvalidInput, $"the partition column '{column}' is not in the schema.");
+            }
+        }
+
+        var now = (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+        var metadata = new MetadataAction(
+            Guid.NewGuid().ToString(), name, description, new FormatSpec("parquet", new Dictionary<string, string>()),
+            schema.ToJson(), partitionColumns?.ToArray() ?? [], configuration ?? new Dictionary<string, string>(), now);
+        DeltaAction[] actions =
+        [
+            new() { CommitInfo = CommitInfo(now, "CREATE TABLE", new Dictionary<string, string> { ["partitionBy"] = string.Join(",", metadata.PartitionColumns) }, null, null) },
+            new() { Protocol = new ProtocolAction(SupportedReaderVersion, SupportedWriterVersion) },
+            new() { Metadata = metadata },
+        ];
+        Directory.CreateDirectory(table.Path);
+        if (!table._log.TryWriteCommit(0, actions))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, $"a Delta table already exists at {table.Path}.");
+        }
+
+        return table;
+    }
+
+    /// <summary>Adds the rows of a query (run on <paramref name="connection"/>, so it may use that
+    /// connection's temporary tables) to the table. Appends never conflict with other writers.</summary>
+    public CommitResult Append(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null)
+    {
+        options ??= new CommitOptions();
+        var snapshot = Snapshot();
+        if (AlreadyApplied(snapshot, options) is { } skipped)
+        {
+            return skipped;
+        }
+
+        var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, sourceQuery, dataChange: true);
+        var rows = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
+        return CommitWithRetry(snapshot, "WRITE", options, adds, [], rows, 0, 0, blindAppend: true,
+            new Dictionary<string, string> { ["mode"] = "Append" });
+    }
+
+    /// <summary>Replaces every row of the table with the rows of a query.</summary>
+    public CommitResult Overwrite(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null)
+    {
+        options ??= new CommitOptions();
+        var snapshot = Snapshot();
+        if (AlreadyApplied(snapshot, options) is { } skipped)
+        {
+            return skipped;
+        }
+
+        var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, sourceQuery, dataChange: true);
+        var rows = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
+        var deleted = snapshot.RecordCountFromStats ?? 0;
+        return CommitWithRetry(snapshot, "WRITE", options, adds, snapshot.Files.Values.ToList(), rows, 0, deleted, blindAppend: false,
+            new Dictionary<string, string> { ["mode"] = "Overwrite" });
+    }
+
+    /// <summary>Deletes the rows for which a SQL predicate over the table's columns is true, rewriting only
+    /// the files that hold such rows (copy-on-write).</summary>
+    public CommitResult Delete(string predicate, CommitOptions? options = null)
+    {
+        options ??= new CommitOptions();
+        var snapshot = Snapshot();
+        if (AlreadyApplied(snapshot, options) is { } skipped)
+        {
+            return skipped;
+        }
+
+        using var connection = LakeDuckDb.OpenInMemory();
+        var byPath = snapshot.Files.Values.ToDictionary(snapshot.FullPath, StringComparer.Ordinal);
+        var affected = LakeDuckDb.Strings(connection,
+                $"SELECT DISTINCT {DeltaSnapshot.FileColumn} FROM ({snapshot.ToDuckDbQuery(snapshot.Files.Values, withFileColumn: true)}) t WHERE {predicate}")
+            .Select(path => byPath[path!]).ToList();
+        if (affected.Count == 0)
+        {
+            return new CommitResult(snapshot.Version, false, 0, 0, 0, 0, 0);
+        }
+
+        var before = Count(connection, snapshot.ToDuckDbQuery(affected));
+        var keep = $"SELECT * FROM ({snapshot.ToDuckDbQuery(affected)}) t WHERE ({predicate}) IS NOT TRUE";
+        var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, keep, dataChange: true);
+        var after = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
+        return CommitWithRetry(snapshot, "DELETE", options, adds, affected, 0, 0, before - after, blindAppend: false,
+            new Dictionary<string, string> { ["predicate"] = predicate });
+    }
+
+    /// <summary>Upserts the rows of a query by key (copy-on-write): rows whose key the table holds replace
+    /// that row, others are inserted, and source rows matching <paramref name="deleteWhen"/> delete their
+    /// key. Only files whose statistics admit a source key are read, and only files that hold one are
+    /// rewritten.</summary>
+    /// <exception cref="LakeException">The source repeats a key, lacks a column, or another writer changed
+    /// the same data first (<see cref="LakeErrorKind.Conflict"/>).</exception>
+    public CommitResult Merge(
+        DuckDBConnection connection, string sourceQuery, IReadOnlyList<string> keyColumns, string? deleteWhen = null, CommitOptions? options = null) =>
+        Merge(connection, Snapshot(), sourceQuery, keyColumns, deleteWhen, options ?? new CommitOptions());
+
+    /// <summary>A merge planned on a given snapshot (the latest, except in tests of concurrent writers).</summary>
+    internal CommitResult Merge(
+        DuckDBConnection connection, DeltaSnapshot snapshot, string sourceQuery, IReadOnlyList<string> keyColumns, string? deleteWhen, CommitOptions options)
+    {
+        if (AlreadyApplied(snapshot, options) is { } skipped)
+        {
+            return skipped;
+        }
+
+        if (keyColumns.Count == 0)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, "a merge needs at least one key column.");
+        }
+
+        if (keyColumns.FirstOrDefault(k => snapshot.Schema.Find(k) is null) is { } unknownKey)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"the key column '{unknownKey}' is not in the table.");
+        }
+
+        var source = "__govshare_merge_" + Guid.NewGuid().ToString("N");
+        LakeDuckDb.Execute(connection, $"CREATE TEMP TABLE {source} AS {sourceQuery}");
+        try
+        {
+            return MergeFrom(connection, snapshot, source, keyColumns, deleteWhen, options);
+        }
+        finally
+        {
+            LakeDuckDb.Execute(connection, $"DROP TABLE IF EXISTS {source}");
+        }
+    }
+
+    private CommitResult MergeFrom(
+        DuckDBConnection connection, DeltaSnapshot snapshot, string source, IReadOnlyList<string> keyColumns, string? deleteWhen, CommitOptions options)
+    {
+        var sourceColumns = LakeDuckDb.Strings(connection, $"SELECT column_name FROM (DESCRIBE {source})").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var missing = snapshot.Schema.Fields.Where(f => !sourceColumns.Contains(f.Name!)).Select(f => f.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"the merge source lacks the column(s) {string.Join(", ", missing)}.");
+        }
+
+        var keys = string.Join(", ", keyColumns.Select(LakeDuckDb.Identifier));
+        var duplicate = LakeDuckDb.Strings(connection,
+            $"SELECT CAST({LakeDuckDb.Identifier(keyColumns[0])} AS VARCHAR) FROM {source} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1").ToList();
+        if (duplicate.Count > 0)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput,
+                $"the merge source has more than one row for the key {CitizenIdNumber.Mask(duplicate[0])}; keys must be unique.");
+        }
+
+        var candidates = CandidateFiles(connection, snapshot, source, keyColumns);
+        var byPath = snapshot.Files.Values.ToDictionary(snapshot.FullPath, StringComparer.Ordinal);
+        var candidateRows = $"({snapshot.ToDuckDbQuery(candidates, withFileColumn: true)})";
+        var affected = candidates.Count == 0
+            ? []
+            : LakeDuckDb.Strings(connection,
+                    $"SELECT DISTINCT t.{DeltaSnapshot.FileColumn} FROM {candidateRows} t SEMI JOIN {source} s USING ({keys})")
+                .Select(path => byPath[path!]).ToList();
+
+        var deleted = deleteWhen is null ? "false" : $"({deleteWhen}) IS TRUE";
+        var existing = $"({snapshot.ToDuckDbQuery(affected)})";
+        var matched = Count(connection, $"SELECT 1 FROM {source} s SEMI JOIN {existing} t USING ({keys}) WHERE NOT ({deleted})");
+        var deletions = Count(connection, $"SELECT 1 FROM {source} s SEMI JOIN {existing} t USING ({keys}) WHERE {deleted}");
+        var upserts = Count(connection, $"SELECT 1 FROM {source} s WHERE NOT ({deleted})");
+        if (upserts == 0 && deletions == 0)
+        {
+            return new CommitResult(snapshot.Version, false, 0, 0, 0, 0, 0);
+        }
+
+        var columns = string.Join(", ", snapshot.Schema.Fields.Select(f => LakeDuckDb.Identifier(f.Name)));
+        var rewritten = $"SELECT {columns} FROM {existing} t ANTI JOIN {source} s USING ({keys}) " +
+            $"UNION ALL SELECT {columns} FROM {source} s WHERE NOT ({deleted})";
+        var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, rewritten, dataChange: true);
+        return CommitWithRetry(snapshot, "MERGE", options, adds, affected, upserts - matched, matched, deletions, blindAppend: false,
+            new Dictionary<string, string> { ["keys"] = string.Join(",", keyColumns), ["deleteWhen"] = deleteWhen ?? string.Empty });
+    }
+
+    /// <summary>Files whose statistics admit at least one source key (single key column: the source's key
+    /// range overlaps the file's min/max); a file without statistics is always a candidate.</summary>
+    private static List<AddAction> CandidateFiles(DuckDBConnection connection, DeltaSnapshot snapshot, string source, IReadOnlyList<string> keyColumns)
+    {
+        var key = snapshot.Schema.Find(keyColumns[0])!;
+        if (snapshot.PartitionColumns.Contains(key.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            return snapshot.Files.Values.ToList();
+        }
+
+        var range = LakeDuckDb.Strings(connection,
+            $"SELECT CAST(min({LakeDuckDb.Identifier(key.Name)}) AS VARCHAR) FROM {source} UNION ALL SELECT CAST(max({LakeDuckDb.Identifier(key.Name)}) AS VARCHAR) FROM {source}").ToList();
+        if (range[0] is null || range[1] is null)
+        {
+            return snapshot.Files.Values.ToList();
+        }
+
+        var comparer = StatisticsComparer.For(key);
+        return snapshot.Files.Values.Where(file =>
+        {
+            var stats = FileStatistics.Parse(file.Stats);
+            if (comparer is null || stats is null
+                || !stats.MinValues.TryGetValue(key.Name, out var low) || low is null
+                || !stats.MaxValues.TryGetValue(key.Name, out var high) || high is null)
+            {
+                return true;
+            }
+
+            return comparer(low, range[1]!) <= 0 && comparer(high, range[0]!) >= 0;
+        }).ToList();
+    }
+
+    private static long Count(DuckDBConnection connection, string query) =>
+        Convert.ToInt64(LakeDuckDb.Scalar(connection, $"SELECT count(*) FROM ({query}) c"), CultureInfo.InvariantCulture);
+
+    private static CommitResult? AlreadyApplied(DeltaSnapshot snapshot, CommitOptions options) =>
+        options.Transaction is { } txn && snapshot.Transactions.TryGetValue(txn.AppId, out var applied) && applied >= txn.Version
+            ? new CommitResult(snapshot.Version, true, 0, 0, 0, 0, 0)
+            : null;
+
+    private CommitResult CommitWithRetry(
+        DeltaSnapshot basis, string operation, CommitOptions options, List<AddAction> adds, List<AddAction> removes,
+        long inserted, long updated, long deleted, bool blindAppend, Dictionary<string, string> parameters)
+    {
+        var now = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (key, value) in options.Parameters ?? new Dictionary<string, string>())
+        {
+            parameters[key] = value;
+        }
+
+        var metrics = new Dictionary<string, long>
+        {
+            ["numAddedFiles"] = adds.Count,
+            ["numRemovedFiles"] = removes.Count,
+            ["numOutputRows"] = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0),
+            ["numInsertedRows"] = inserted,
+            ["numUpdatedRows"] = updated,
+            ["numDeletedRows"] = deleted,
+        };
+        var actions = new List<DeltaAction> { new() { CommitInfo = CommitInfo(now, operation, parameters, metrics, options.BatchId, blindAppend) } };
+        if (options.Transaction is { } txn)
+        {
+            actions.Add(new DeltaAction { Txn = txn with { LastUpdated = now } });
+        }
+
+        actions.AddRange(removes.Select(file => new DeltaAction
+        {
+            Remove = new RemoveAction(file.Path, now, DataChange: true, ExtendedFileMetadata: true, file.PartitionValues, file.Size),
+        }));
+        actions.AddRange(adds.Select(add => new DeltaAction { Add = add }));
+
+        var version = basis.Version + 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (_log.TryWriteCommit(version, actions))
+            {
+                TryCheckpoint(version);
+                return new CommitResult(version, false, inserted, updated, deleted, adds.Count, removes.Count);
+            }
+
+            // Another writer won this version: decide whether our commit still holds on top of theirs.
+            var theirs = _log.ReadCommit(version).ToList();
+            if (options.Transaction is { } mine && theirs.Any(a => a.Txn is { } t && t.AppId == mine.AppId && t.Version >= mine.Version))
+            {
+                DeleteDataFiles(adds);
+                return new CommitResult(version, true, 0, 0, 0, 0, 0);
+            }
+
+            var theirRemoves = theirs.Where(a => a.Remove is not null).Select(a => DeltaPaths.Decode(a.Remove!.Path)).ToHashSet(StringComparer.Ordinal);
+            var changedData = theirs.Any(a => (a.Add?.DataChange ?? false) || (a.Remove?.DataChange ?? false));
+            var conflict = theirs.Any(a => a.Metadata is not null || a.Protocol is not null)
+                || removes.Any(r => theirRemoves.Contains(DeltaPaths.Decode(r.Path)))
+                || (!blindAppend && changedData);
+            if (conflict || attempt >= options.MaxAttempts)
+            {
+                DeleteDataFiles(adds);
+                throw new LakeException(LakeErrorKind.Conflict,
+                    $"{operation} on {Path} conflicts with version {version}, committed by another writer meanwhile; read the table again and retry.");
+            }
+
+            version++;
+        }
+    }
+
+    private void DeleteDataFiles(IEnumerable<AddAction> adds)
+    {
+        foreach (var add in adds)
+        {
+            File.Delete(DeltaPaths.ToFullPath(Path, add.Path));
+        }
+    }
+
+    private static JsonObject CommitInfo(
+        long timestamp, string operation, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, long>? metrics, string? batchId, bool? blindAppend = null)
+    {
+        var info = new JsonObject
+        {
+            ["timestamp"] = timestamp,
+            ["operation"] = operation,
+            ["operationParameters"] = new JsonObject(parameters.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value)))),
+            ["engineInfo"] = $"GovShare Lake/{BuildInfo.Version}",
+        };
+        if (metrics is not null)
+        {
+            info["operationMetrics"] = new JsonObject(metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)JsonValue.Create(m.Value))));
+        }
+
+        if (blindAppend is { } blind)
+        {
+            info["isBlindAppend"] = blind;
+        }
+
+        if (batchId is not null)
+        {
+            info[CommitInfoKeys.BatchId] = batchId;
+        }
+
+        return info;
+    }
+}
