@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GovShare.Lake.Cli.Commands;
+using Microsoft.Extensions.Options;
 
 namespace GovShare.Lake.Cli;
 
@@ -46,14 +47,14 @@ internal static class GovShareCli
         catch (LakeException ex)
         {
             await console.Error.WriteLineAsync($"govshare: {ex.Message}");
-            return ex.Kind == LakeErrorKind.InvalidInput ? ExitCodes.Usage : ExitCodes.Failure;
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {
             await console.Error.WriteLineAsync("govshare: cancelled.");
             return ExitCodes.Failure;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OptionsValidationException)
         {
             // Environment failures (a full disk, a closed pipe, a port in use) deserve a sentence, not a stack trace.
             await console.Error.WriteLineAsync($"govshare: {ex.Message}");

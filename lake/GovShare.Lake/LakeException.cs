@@ -24,6 +24,7 @@ public enum LakeErrorKind
 /// (an invalid identifier, a quarantined row) are results, not exceptions.</summary>
 public class LakeException : Exception
 {
+    /// <summary>Creates an exception of a kind, with a message that says what and where.</summary>
     public LakeException(LakeErrorKind kind, string message, Exception? innerException = null)
         : base(message, innerException)
     {

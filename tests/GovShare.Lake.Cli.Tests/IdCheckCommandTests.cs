@@ -53,6 +53,28 @@ public sealed class IdCheckCommandTests
         Assert.Equal("６１０１０４６２０９２７６９０\tcitizen\tvalid\t\t610104196209276908", result.OutLines.Single());
     }
 
+    [Theory]
+    [InlineData("LICENSE")]
+    [InlineData("Licence")]
+    public async Task IdCheck_Should_AcceptKindNamesInAnyCase(string kind)
+    {
+        var result = await CliRunner.RunInProcessAsync(["id", "check", "--kind", kind, "110108000000016"]);
+
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task IdCheck_Should_Exit1WithAHint_When_InputStopsBeingUtf8()
+    {
+        var input = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("110108000000016\n", 5000)))
+            .Concat(TextEncodings.Gb18030.GetBytes("６１０１０４６２０９２７６９０\n")).ToArray();
+
+        var result = await CliRunner.RunInProcessAsync(["id", "check"], input);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--encoding gbk", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task IdCheck_Should_CheckAsTheForcedKind()
     {
@@ -98,6 +120,37 @@ public sealed class IdCheckCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IdCheck_Should_AnswerBeforeTheInputEnds_ThroughARealProcess()
+    {
+        // Streaming, not loading: verdicts for the first values arrive while standard input is still open.
+        using var process = CliRunner.Start(["id", "check"]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var line = Encoding.ASCII.GetBytes("110108000000016\n");
+        var writer = Task.Run(async () =>
+        {
+            // More than one output buffer's worth, then keep standard input open until told.
+            for (var i = 0; i < 20_000; i++)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(line, timeout.Token);
+            }
+
+            await process.StandardInput.BaseStream.FlushAsync(timeout.Token);
+        });
+
+        var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        // Standard input is still open, so the process cannot have finished reading it.
+        Assert.False(process.HasExited, "the first verdict came only after the input ended");
+        Assert.Equal("110108000000016\tlicence\tvalid\t\t110108000000016", first);
+
+        var rest = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await writer;
+        process.StandardInput.Close();
+        Assert.Equal(19_999, (await rest).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]

@@ -58,6 +58,23 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains($"port {port} is already in use", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_Should_Exit2WithAMessage_When_TheLakeIsAFile()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = await CliRunner.RunInProcessAsync(["serve", "--lake", file, "--port", "1"]);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("is a file, not a folder", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_lake))

@@ -44,6 +44,7 @@ public sealed class HealthApiTests : IDisposable
 
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(Directory.Exists(_lake));
         Assert.Empty(Directory.GetFileSystemEntries(_lake)); // the health probe leaves nothing behind
     }

@@ -39,7 +39,13 @@ internal static class IdCommand
             Description = "Check every value as this kind instead of recognising the kind from its shape.",
             HelpName = "citizen|uscc|org|licence|division",
         };
-        kind.AcceptOnlyFromAmong("citizen", "uscc", "org", "licence", "division");
+        kind.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && !IdentifierKindNames.TryParse(token.Value, out _))
+            {
+                result.AddError($"'{token.Value}' is not a kind: use citizen, uscc, org, licence or division.");
+            }
+        });
         var encoding = new Option<string>("--encoding")
         {
             Description = "Encoding of standard input: auto (UTF-8, else GBK/GB18030), utf-8 or gbk.",
@@ -69,7 +75,17 @@ internal static class IdCommand
             {
                 using var input = TextEncodings.OpenReader(
                     console.OpenInput(), encodingName == "auto" ? null : TextEncodings.FromName(encodingName));
-                run.CheckAll(ReadLines(input), cancellationToken);
+                try
+                {
+                    run.CheckAll(ReadLines(input), cancellationToken);
+                }
+                catch (DecoderFallbackException ex)
+                {
+                    throw new LakeException(LakeErrorKind.InvalidInput,
+                        $"standard input is not valid {input.CurrentEncoding.WebName} after line {run.Valid + run.Invalid} " +
+                        $"(byte 0x{ex.BytesUnknown?.FirstOrDefault():X2}); give the encoding with --encoding gbk or --encoding utf-8.", ex);
+                }
+
                 run.WriteSummary();
             }
 
@@ -112,6 +128,11 @@ internal static class IdCommand
                 }
 
                 WriteResult(result);
+                if (console.InputIsTerminal)
+                {
+                    console.Out.Flush(); // someone is typing values: answer each at once
+                }
+
                 var done = Valid + Invalid;
                 if (done % ProgressEvery == 0)
                 {

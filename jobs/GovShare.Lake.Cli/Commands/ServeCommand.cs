@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Sockets;
 using GovShare.Lake.QueryApi;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +44,12 @@ internal static class ServeCommand
         serve.SetAction(async (parseResult, cancellationToken) =>
         {
             var lakeDirectory = Path.GetFullPath(parseResult.GetValue(lake)!);
+            if (new LakeOptions { Directory = lakeDirectory }.Validate() is [var problem, ..])
+            {
+                await console.Error.WriteLineAsync($"govshare serve: {problem}");
+                return ExitCodes.Usage;
+            }
+
             var portNumber = parseResult.GetValue(port);
             var url = $"http://127.0.0.1:{portNumber}";
             var app = QueryApiHost.Build([], builder =>
@@ -60,7 +66,7 @@ internal static class ServeCommand
                 {
                     await app.StartAsync(cancellationToken);
                 }
-                catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                catch (IOException ex) when (ex.InnerException is AddressInUseException)
                 {
                     await console.Error.WriteLineAsync($"govshare serve: port {portNumber} is already in use on 127.0.0.1; choose another with --port.");
                     return ExitCodes.Failure;

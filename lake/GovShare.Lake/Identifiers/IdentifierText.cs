@@ -4,8 +4,8 @@ namespace GovShare.Lake.Identifiers;
 internal static class IdentifierText
 {
     /// <summary>Folds full-width forms (common when keys are typed with a Chinese input method) to
-    /// ASCII, upper-cases letters, and drops white space; dashes are dropped too when
-    /// <paramref name="dropDashes"/>. Never throws.</summary>
+    /// ASCII, upper-cases letters, and drops white space; dashes between characters are dropped too when
+    /// <paramref name="dropDashes"/> (a leading or trailing dash stays, and is reported). Never throws.</summary>
     public static string Clean(string value, bool dropDashes)
     {
         Span<char> buffer = value.Length <= 256 ? stackalloc char[value.Length] : new char[value.Length];
@@ -22,12 +22,26 @@ internal static class IdentifierText
                 c = '-';
             }
 
-            if (char.IsWhiteSpace(c) || (dropDashes && c == '-'))
+            if (char.IsWhiteSpace(c))
             {
                 continue;
             }
 
             buffer[length++] = char.ToUpperInvariant(c);
+        }
+
+        if (dropDashes)
+        {
+            var kept = 0;
+            for (var i = 0; i < length; i++)
+            {
+                if (buffer[i] != '-' || i == 0 || i == length - 1)
+                {
+                    buffer[kept++] = buffer[i];
+                }
+            }
+
+            length = kept;
         }
 
         return length == value.Length && buffer[..length].SequenceEqual(value) ? value : new string(buffer[..length]);

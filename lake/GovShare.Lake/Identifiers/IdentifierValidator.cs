@@ -301,7 +301,9 @@ public sealed class IdentifierValidator(DivisionRegistry divisions, TimeProvider
             case 9:
                 return CheckOrganisationCode(value);
             case 15:
-                return PreferValid(CheckLicence(value), () => CheckCitizen(value), preferSecond: LooksLikeBirthDate(text.AsSpan(6, 6)));
+                // An old identity number has no check digit, so one in ten passes the licence check by
+                // chance: a valid old identity number wins over a valid licence number.
+                return PreferValid(CheckCitizen(value), () => CheckLicence(value), preferSecond: !LooksLikeBirthDate(text.AsSpan(6, 6)));
             case 18 when IsDigits(text.AsSpan(0, 17)) && (char.IsAsciiDigit(text[17]) || text[17] == 'X'):
                 // Digits with an optional final X are far likelier an identity number than a credit code.
                 return PreferValid(CheckCitizen(value), () => CheckUscc(value), preferSecond: false);

@@ -22,19 +22,21 @@ public static class TextEncodings
     /// <exception cref="LakeException">An encoding the platform does not read.</exception>
     public static Encoding FromName(string name) => name.Trim().ToLowerInvariant() switch
     {
-        "utf-8" or "utf8" or "utf-8-bom" => new UTF8Encoding(false),
+        "utf-8" or "utf8" or "utf-8-bom" => StrictUtf8,
         "gbk" or "gb2312" or "gb18030" or "cp936" => Gb18030,
         _ => throw new LakeException(LakeErrorKind.InvalidInput, $"unknown encoding '{name}': use utf-8 or gbk"),
     };
 
     /// <summary>Decides between UTF-8 and GB18030 from the first bytes of a file: a UTF-8 byte-order
     /// mark or valid UTF-8 means UTF-8; anything else is read as GB18030. A sample cut in the middle
-    /// of a multi-byte character is still recognised as UTF-8.</summary>
+    /// of a multi-byte character is still recognised as UTF-8. The UTF-8 returned is strict: bytes
+    /// further on that are not UTF-8 throw <see cref="DecoderFallbackException"/> instead of silently
+    /// becoming U+FFFD.</summary>
     public static Encoding Detect(ReadOnlySpan<byte> sample)
     {
         if (sample.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
-            return new UTF8Encoding(false);
+            return StrictUtf8;
         }
 
         // A UTF-8 sequence is at most 4 bytes: ignore an incomplete one at the very end.
@@ -54,7 +56,7 @@ public static class TextEncodings
             }
         }
 
-        return Utf8.IsValid(sample[..end]) ? new UTF8Encoding(false) : Gb18030;
+        return Utf8.IsValid(sample[..end]) ? StrictUtf8 : Gb18030;
     }
 
     /// <summary>Opens a stream as text, detecting UTF-8 or GB18030 from its first 64 KiB unless an

@@ -63,6 +63,30 @@ public sealed class KindDetectionTests
     }
 
     [Fact]
+    public void Check_Should_PreferAnOldCitizenNumber_When_ItAlsoPassesTheLicenceCheck()
+    {
+        // Regression: one old number in ten passed the licence check by chance and was never upgraded.
+        var old = Enumerable.Range(0, 1000)
+            .Select(sequence => $"410103600101{sequence:D3}")
+            .First(value => Validator.CheckLicence(value).IsValid);
+
+        var check = Validator.Check(old);
+
+        Assert.Equal(IdentifierKind.Citizen, check.Kind);
+        Assert.Equal(18, check.Normalized!.Length);
+        Assert.Equal(IdentifierKind.Licence, Validator.Check(old, IdentifierKind.Licence).Kind);
+    }
+
+    [Theory]
+    [InlineData("-110108000000016")]
+    [InlineData("110108000000016-")]
+    public void Check_Should_KeepLeadingAndTrailingDashes_AndReportThem(string value)
+    {
+        Assert.False(Validator.CheckLicence(value).IsValid);
+        Assert.True(Validator.CheckLicence("110108-000000016").IsValid);
+    }
+
+    [Fact]
     public void Check_Should_UseTheForcedKind_When_OneIsGiven()
     {
         var check = Validator.Check("110108000000016", IdentifierKind.Citizen);

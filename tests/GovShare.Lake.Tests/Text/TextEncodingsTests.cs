@@ -32,19 +32,33 @@ public sealed class TextEncodingsTests
         Assert.Equal(Encoding.UTF8.WebName, TextEncodings.Detect(bytes.AsSpan(0, bytes.Length - 1)).WebName);
     }
 
-    [Theory]
-    [InlineData("utf-8", true)]
-    [InlineData("gbk", true)]
-    [InlineData("gb18030", true)]
-    [InlineData("latin1", false)]
-    public void OpenReader_Should_DecodeBothEncodings_FromAForwardOnlyStream(string encodingName, bool utf8OrGbk)
+    [Fact]
+    public void FromName_Should_RefuseEncodingsThePlatformDoesNotRead()
     {
-        if (!utf8OrGbk)
-        {
-            Assert.Equal(LakeErrorKind.InvalidInput, Assert.Throws<LakeException>(() => TextEncodings.FromName(encodingName)).Kind);
-            return;
-        }
+        var ex = Assert.Throws<LakeException>(() => TextEncodings.FromName("latin1"));
 
+        Assert.Equal(LakeErrorKind.InvalidInput, ex.Kind);
+        Assert.Equal("unknown encoding 'latin1': use utf-8 or gbk", ex.Message);
+    }
+
+    [Fact]
+    public void OpenReader_Should_Throw_When_GbkFollowsALongUtf8Prefix()
+    {
+        // Detection sees 64 KiB of ASCII and says UTF-8; the GBK bytes after it must not become U+FFFD.
+        var bytes = Encoding.ASCII.GetBytes(new string('1', 70_000) + "\n").Concat(TextEncodings.Gb18030.GetBytes("６１０１\n")).ToArray();
+        using var stream = new MemoryStream(bytes);
+
+        using var reader = TextEncodings.OpenReader(stream);
+
+        Assert.Throws<DecoderFallbackException>(() => reader.ReadToEnd());
+    }
+
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("gbk")]
+    [InlineData("gb18030")]
+    public void OpenReader_Should_DecodeBothEncodings_FromAForwardOnlyStream(string encodingName)
+    {
         var encoding = TextEncodings.FromName(encodingName);
         // Longer than the detection sample, so the replayed prefix and the rest are both read.
         var text = string.Concat(Enumerable.Repeat(Sample, 10_000));
