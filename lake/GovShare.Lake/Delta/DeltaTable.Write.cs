@@ -11,14 +11,26 @@ public sealed partial class DeltaTable
     /// <summary>Commits that are followed by a Parquet checkpoint: every tenth version.</summary>
     public const int CheckpointInterval = 10;
 
-    /// <summary>Creates a table (version 0) with a schema and optional partition columns.</summary>
+    /// <summary>Creates a table (version 0) with a schema, optional partition columns and optional key columns
+    /// (recorded in the configuration, so that the change feed can match rows).</summary>
     /// <exception cref="LakeException">A table already exists there, or the schema is unusable.</exception>
     public static DeltaTable Create(
         string path, DeltaSchema schema, IReadOnlyList<string>? partitionColumns = null,
         IReadOnlyDictionary<string, string>? configuration = null, string? name = null, string? description = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, IReadOnlyList<string>? keyColumns = null)
     {
         var table = new DeltaTable(path);
+        var settings = new Dictionary<string, string>(configuration ?? new Dictionary<string, string>());
+        if (keyColumns is { Count: > 0 })
+        {
+            if (keyColumns.FirstOrDefault(k => schema.Find(k) is null) is { } unknown)
+            {
+                throw new LakeException(LakeErrorKind.InvalidInput, $"the key column '{unknown}' is not in the schema.");
+            }
+
+            settings[KeyColumnsConfiguration] = string.Join(",", keyColumns);
+        }
+
         foreach (var column in partitionColumns ?? [])
         {
             if (schema.Find(column) is null)
@@ -30,7 +42,7 @@ public sealed partial class DeltaTable
         var now = (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
         var metadata = new MetadataAction(
             Guid.NewGuid().ToString(), name, description, new FormatSpec("parquet", new Dictionary<string, string>()),
-            schema.ToJson(), partitionColumns?.ToArray() ?? [], configuration ?? new Dictionary<string, string>(), now);
+            schema.ToJson(), partitionColumns?.ToArray() ?? [], settings, now);
         DeltaAction[] actions =
         [
             new() { CommitInfo = CommitInfo(now, "CREATE TABLE", new Dictionary<string, string> { ["partitionBy"] = string.Join(",", metadata.PartitionColumns) }, null, null) },
@@ -59,7 +71,7 @@ public sealed partial class DeltaTable
 
         var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, sourceQuery, dataChange: true);
         var rows = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
-        return CommitWithRetry(snapshot, "WRITE", options, adds, [], rows, 0, 0, blindAppend: true,
+        return CommitWithRetry(snapshot, "WRITE", options, adds, [], rows, 0, 0, Isolation.BlindAppend,
             new Dictionary<string, string> { ["mode"] = "Append" });
     }
 
@@ -76,7 +88,7 @@ public sealed partial class DeltaTable
         var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, sourceQuery, dataChange: true);
         var rows = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
         var deleted = snapshot.RecordCountFromStats ?? 0;
-        return CommitWithRetry(snapshot, "WRITE", options, adds, snapshot.Files.Values.ToList(), rows, 0, deleted, blindAppend: false,
+        return CommitWithRetry(snapshot, "WRITE", options, adds, snapshot.Files.Values.ToList(), rows, 0, deleted, Isolation.ReadsData,
             new Dictionary<string, string> { ["mode"] = "Overwrite" });
     }
 
@@ -105,7 +117,7 @@ public sealed partial class DeltaTable
         var keep = $"SELECT * FROM ({snapshot.ToDuckDbQuery(affected)}) t WHERE ({predicate}) IS NOT TRUE";
         var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, keep, dataChange: true);
         var after = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
-        return CommitWithRetry(snapshot, "DELETE", options, adds, affected, 0, 0, before - after, blindAppend: false,
+        return CommitWithRetry(snapshot, "DELETE", options, adds, affected, 0, 0, before - after, Isolation.ReadsData,
             new Dictionary<string, string> { ["predicate"] = predicate });
     }
 
@@ -192,7 +204,7 @@ public sealed partial class DeltaTable
         var rewritten = $"SELECT {columns} FROM {existing} t ANTI JOIN {source} s USING ({keys}) " +
             $"UNION ALL SELECT {columns} FROM {source} s WHERE NOT ({deleted})";
         var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, rewritten, dataChange: true);
-        return CommitWithRetry(snapshot, "MERGE", options, adds, affected, upserts - matched, matched, deletions, blindAppend: false,
+        return CommitWithRetry(snapshot, "MERGE", options, adds, affected, upserts - matched, matched, deletions, Isolation.ReadsData,
             new Dictionary<string, string> { ["keys"] = string.Join(",", keyColumns), ["deleteWhen"] = deleteWhen ?? string.Empty });
     }
 
@@ -236,10 +248,26 @@ public sealed partial class DeltaTable
             ? new CommitResult(snapshot.Version, true, 0, 0, 0, 0, 0)
             : null;
 
+    /// <summary>What a commit that lost a version race may still be committed on top of.</summary>
+    private enum Isolation
+    {
+        /// <summary>Adds rows without reading any: only a concurrent schema or protocol change conflicts.</summary>
+        BlindAppend,
+
+        /// <summary>Rewrites rows it read (delete, merge, overwrite): any concurrent data change conflicts.</summary>
+        ReadsData,
+
+        /// <summary>Rewrites files without changing rows (optimize): conflicts only when a concurrent commit
+        /// removed one of the same files.</summary>
+        Compaction,
+    }
+
     private CommitResult CommitWithRetry(
         DeltaSnapshot basis, string operation, CommitOptions options, List<AddAction> adds, List<AddAction> removes,
-        long inserted, long updated, long deleted, bool blindAppend, Dictionary<string, string> parameters)
+        long inserted, long updated, long deleted, Isolation isolation, Dictionary<string, string> parameters,
+        bool removeDataChange = true)
     {
+        var blindAppend = isolation == Isolation.BlindAppend;
         var now = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (key, value) in options.Parameters ?? new Dictionary<string, string>())
         {
@@ -263,7 +291,7 @@ public sealed partial class DeltaTable
 
         actions.AddRange(removes.Select(file => new DeltaAction
         {
-            Remove = new RemoveAction(file.Path, now, DataChange: true, ExtendedFileMetadata: true, file.PartitionValues, file.Size),
+            Remove = new RemoveAction(file.Path, now, DataChange: removeDataChange, ExtendedFileMetadata: true, file.PartitionValues, file.Size),
         }));
         actions.AddRange(adds.Select(add => new DeltaAction { Add = add }));
 
@@ -288,7 +316,7 @@ public sealed partial class DeltaTable
             var changedData = theirs.Any(a => (a.Add?.DataChange ?? false) || (a.Remove?.DataChange ?? false));
             var conflict = theirs.Any(a => a.Metadata is not null || a.Protocol is not null)
                 || removes.Any(r => theirRemoves.Contains(DeltaPaths.Decode(r.Path)))
-                || (!blindAppend && changedData);
+                || (isolation == Isolation.ReadsData && changedData);
             if (conflict || attempt >= options.MaxAttempts)
             {
                 DeleteDataFiles(adds);
