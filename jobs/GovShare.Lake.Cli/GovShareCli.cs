@@ -15,6 +15,7 @@ internal static class GovShareCli
             "Run 'govshare COMMAND --help' for any command.");
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(IdCommand.Create(console));
+        root.Subcommands.Add(LakeCommand.Create(console));
         return root;
     }
 
@@ -52,6 +53,12 @@ internal static class GovShareCli
         catch (OperationCanceledException)
         {
             await console.Error.WriteLineAsync("govshare: cancelled.");
+            return ExitCodes.Failure;
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex)
+        {
+            // A data file that DuckDB cannot read (truncated, not Parquet): say which, exit 1.
+            await console.Error.WriteLineAsync($"govshare: {ex.Message}");
             return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OptionsValidationException)
