@@ -18,6 +18,9 @@ internal static class TestData
     });
 
     public static string Golden(string table) => Path.Combine(Root.Value, "delta-golden", table);
+
+    /// <summary>The repository's root folder (for checks of committed documents).</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(Root.Value, "..", "..", ".."));
 }
 
 /// <summary>A temporary folder that is deleted with the test.</summary>

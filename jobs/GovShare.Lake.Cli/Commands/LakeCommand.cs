@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GovShare.Lake.BaseDatabases;
 using GovShare.Lake.Delta;
 
 namespace GovShare.Lake.Cli.Commands;
@@ -17,6 +18,7 @@ internal static class LakeCommand
         lake.Subcommands.Add(Files(console));
         lake.Subcommands.Add(Optimize(console));
         lake.Subcommands.Add(Vacuum(console));
+        lake.Subcommands.Add(Schemas(console));
         return lake;
     }
 
@@ -173,6 +175,17 @@ internal static class LakeCommand
             }
 
             console.Error.WriteLine($"{(parseResult.GetValue(dryRun) ? "would delete" : "deleted")} {result.Files.Count} files ({result.Bytes:N0} bytes); versions from {result.OldestRetainedVersion} on stay readable");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Schemas(CliConsole console)
+    {
+        var command = new Command("schemas", "Print the base databases' schemas as Markdown (the source of docs/schemas.md).");
+        command.SetAction(_ =>
+        {
+            console.Out.Write(SchemaDocument.Render());
             return ExitCodes.Success;
         });
         return command;
