@@ -23,6 +23,7 @@ public sealed partial class DeltaTable
     {
         options ??= new CommitOptions();
         var snapshot = Snapshot();
+        _ = AlreadyApplied(snapshot, options with { Transaction = null });
         var groups = snapshot.Files.Values
             .Where(file => file.Size < TargetFileBytes / 2)
             .GroupBy(file => string.Join("\u0001", snapshot.PartitionColumns.Select(c => file.PartitionValues.GetValueOrDefault(c) ?? "\u0000")))

@@ -243,10 +243,20 @@ public sealed partial class DeltaTable
     private static long Count(DuckDBConnection connection, string query) =>
         Convert.ToInt64(LakeDuckDb.Scalar(connection, $"SELECT count(*) FROM ({query}) c"), CultureInfo.InvariantCulture);
 
-    private static CommitResult? AlreadyApplied(DeltaSnapshot snapshot, CommitOptions options) =>
-        options.Transaction is { } txn && snapshot.Transactions.TryGetValue(txn.AppId, out var applied) && applied >= txn.Version
+    /// <summary>Refuses to write to a table whose protocol needs a newer writer, then answers whether the
+    /// transaction was applied already (so the write is skipped).</summary>
+    private static CommitResult? AlreadyApplied(DeltaSnapshot snapshot, CommitOptions options)
+    {
+        if (snapshot.Protocol.MinWriterVersion > SupportedWriterVersion)
+        {
+            throw new LakeException(LakeErrorKind.Unsupported,
+                $"the table needs Delta writer version {snapshot.Protocol.MinWriterVersion}; GovShare Lake writes version {SupportedWriterVersion}, so it only reads this table.");
+        }
+
+        return options.Transaction is { } txn && snapshot.Transactions.TryGetValue(txn.AppId, out var applied) && applied >= txn.Version
             ? new CommitResult(snapshot.Version, true, 0, 0, 0, 0, 0)
             : null;
+    }
 
     /// <summary>What a commit that lost a version race may still be committed on top of.</summary>
     private enum Isolation

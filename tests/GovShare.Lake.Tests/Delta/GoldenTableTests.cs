@@ -192,6 +192,21 @@ public sealed class GoldenTableTests
     }
 
     [Fact]
+    public void Writer_Should_AppendToASparkTable_AndSparkRowsStayReadable()
+    {
+        using var scratch = new ScratchFolder();
+        var copy = scratch.CopyFrom(TestData.Golden("basic-with-inserts-updates"), "t");
+        using var duck = GovShare.Lake.Engine.LakeDuckDb.OpenInMemory();
+
+        var result = DeltaTable.Open(copy).Append(duck, "SELECT CAST(1000 AS BIGINT) AS id, 'ours' AS str");
+
+        Assert.Equal(2, result.Version);
+        var rows = DeltaReader.ReadAsText(DeltaTable.Open(copy).Snapshot(), orderBy: "id").ToList();
+        Assert.Equal(101, rows.Count);
+        Assert.Equal(new string?[] { "1000", "ours" }, rows[^1]);
+    }
+
+    [Fact]
     public void History_Should_ListEveryCommit_WithItsOperation()
     {
         var history = DeltaTable.Open(TestData.Golden("snapshot-data2-deleted")).History();
