@@ -3,6 +3,26 @@ using GovShare.Lake.Identifiers;
 
 namespace GovShare.Lake.Tests;
 
+/// <summary>Runs SQL on a DuckDB connection and returns every row as text (null stays null).</summary>
+internal static class DuckRows
+{
+    public static List<string?[]> Query(DuckDB.NET.Data.DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string?[]>();
+        while (reader.Read())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount)
+                .Select(i => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))
+                .ToArray());
+        }
+
+        return rows;
+    }
+}
+
 /// <summary>A clock that always says the same instant.</summary>
 internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {

@@ -60,25 +60,15 @@ public sealed partial class DeltaTable
 
     /// <summary>Adds the rows of a query (run on <paramref name="connection"/>, so it may use that
     /// connection's temporary tables) to the table. Appends never conflict with other writers.</summary>
-    public CommitResult Append(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null)
-    {
-        options ??= new CommitOptions();
-        var snapshot = Snapshot();
-        if (AlreadyApplied(snapshot, options) is { } skipped)
-        {
-            return skipped;
-        }
-
-        var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, sourceQuery, dataChange: true);
-        var rows = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
-        return CommitWithRetry(snapshot, "WRITE", options, adds, [], rows, 0, 0, Isolation.BlindAppend,
-            new Dictionary<string, string> { ["mode"] = "Append" });
-    }
+    public CommitResult Append(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null) =>
+        Write(connection, sourceQuery, options ?? new CommitOptions(), overwrite: false);
 
     /// <summary>Replaces every row of the table with the rows of a query.</summary>
-    public CommitResult Overwrite(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null)
+    public CommitResult Overwrite(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null) =>
+        Write(connection, sourceQuery, options ?? new CommitOptions(), overwrite: true);
+
+    private CommitResult Write(DuckDBConnection connection, string sourceQuery, CommitOptions options, bool overwrite)
     {
-        options ??= new CommitOptions();
         var snapshot = Snapshot();
         if (AlreadyApplied(snapshot, options) is { } skipped)
         {
@@ -87,9 +77,11 @@ public sealed partial class DeltaTable
 
         var adds = DeltaFileWriter.Write(connection, Path, snapshot.Schema, snapshot.PartitionColumns, sourceQuery, dataChange: true);
         var rows = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NumRecords ?? 0);
-        var deleted = snapshot.RecordCountFromStats ?? 0;
-        return CommitWithRetry(snapshot, "WRITE", options, adds, snapshot.Files.Values.ToList(), rows, 0, deleted, Isolation.ReadsData,
-            new Dictionary<string, string> { ["mode"] = "Overwrite" });
+        return overwrite
+            ? CommitWithRetry(snapshot, "WRITE", options, adds, snapshot.Files.Values.ToList(), rows, 0, snapshot.RecordCountFromStats ?? 0,
+                Isolation.ReadsData, new Dictionary<string, string> { ["mode"] = "Overwrite" })
+            : CommitWithRetry(snapshot, "WRITE", options, adds, [], rows, 0, 0,
+                Isolation.BlindAppend, new Dictionary<string, string> { ["mode"] = "Append" });
     }
 
     /// <summary>Deletes the rows for which a SQL predicate over the table's columns is true, rewriting only

@@ -124,17 +124,5 @@ public sealed class BaseDatabaseTests : IDisposable
         return new ProviderSource($"population.persons.{agency}", agency, table.Snapshot(), attributes.ToHashSet());
     }
 
-    private List<string?[]> Query(string sql)
-    {
-        using var command = _duck.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string?[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i).ToString()).ToArray());
-        }
-
-        return rows;
-    }
+    private List<string?[]> Query(string sql) => DuckRows.Query(_duck, sql);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DuckDB.NET.Data;
 using GovShare.Lake.Delta;
 using GovShare.Lake.Engine;
@@ -236,19 +235,7 @@ public sealed class DeltaWriteTests : IDisposable
         FROM range({from}, {to}) t(i)
         """;
 
-    private static List<string?[]> Query(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string?[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)).ToArray());
-        }
-
-        return rows;
-    }
+    private static List<string?[]> Query(DuckDBConnection connection, string sql) => DuckRows.Query(connection, sql);
 
     private sealed class SteppingClock(DateTimeOffset start, TimeSpan step) : TimeProvider
     {
