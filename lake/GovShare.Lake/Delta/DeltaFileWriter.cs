@@ -7,9 +7,15 @@ using GovShare.Lake.Engine;
 namespace GovShare.Lake.Delta;
 
 /// <summary>Writes the rows of a DuckDB query as Parquet data files of a table (zstd, files of at most
-/// about 128 MB, hive-style folders per partition) and describes each with an add action and statistics.</summary>
+/// about 128 MB or a million rows, hive-style folders per partition) and describes each with an add action and statistics.</summary>
 internal static class DeltaFileWriter
 {
+    /// <summary>DuckDB writes row groups of 122,880 rows: eight make files of about a million rows.</summary>
+    public const int RowGroupsPerFile = 8;
+
+    /// <summary>Rows in a full file (<see cref="RowGroupsPerFile"/> row groups).</summary>
+    public const long RowsPerFile = RowGroupsPerFile * 122_880L;
+
     /// <summary>Strings longer than this keep only a truncated minimum and no maximum, as Spark does.</summary>
     private const int StringStatsPrefix = 32;
 
@@ -83,7 +89,7 @@ internal static class DeltaFileWriter
         // DuckDB creates the target folder but not its parents.
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
         LakeDuckDb.Execute(connection,
-            $"COPY ({query}) TO {LakeDuckDb.Literal(folder)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES '128MB', FILENAME_PATTERN 'part-{{uuid}}')");
+            $"COPY ({query}) TO {LakeDuckDb.Literal(folder)} (FORMAT parquet, COMPRESSION zstd, FILE_SIZE_BYTES '128MB', ROW_GROUPS_PER_FILE {RowGroupsPerFile}, FILENAME_PATTERN 'part-{{uuid}}')");
     }
 
     /// <summary>Moves each staged file into the table (after computing its statistics) and describes it.</summary>

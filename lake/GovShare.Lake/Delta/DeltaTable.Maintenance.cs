@@ -16,8 +16,9 @@ public sealed partial class DeltaTable
     /// <summary>The default vacuum retention: seven days.</summary>
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(7);
 
-    /// <summary>Compacts small files: in each partition with more than one file under the target size,
-    /// those files are rewritten together into files of about 128 MB. The commit has
+    /// <summary>Compacts small files: in each partition with more than one file under half the target
+    /// (64 MB and half a million rows), those files are rewritten together into files of up to 128 MB or
+    /// about a million rows. The commit has
     /// <c>dataChange=false</c>: the rows are the same, so readers of the change feed see nothing.</summary>
     public CommitResult Optimize(CommitOptions? options = null)
     {
@@ -25,7 +26,7 @@ public sealed partial class DeltaTable
         var snapshot = Snapshot();
         _ = AlreadyApplied(snapshot, options with { Transaction = null });
         var groups = snapshot.Files.Values
-            .Where(file => file.Size < TargetFileBytes / 2)
+            .Where(file => file.Size < TargetFileBytes / 2 && (FileStatistics.Parse(file.Stats)?.NumRecords ?? 0) < DeltaFileWriter.RowsPerFile / 2)
             .GroupBy(file => string.Join("\u0001", snapshot.PartitionColumns.Select(c => file.PartitionValues.GetValueOrDefault(c) ?? "\u0000")))
             .Where(group => group.Count() > 1)
             .Select(group => group.ToList())
