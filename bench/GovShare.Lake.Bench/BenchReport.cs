@@ -32,16 +32,20 @@ internal static class BenchReport
         text.AppendLine("| --- | ---: | ---: | ---: | --- | --- | --- |");
         foreach (var result in results)
         {
-            var baseline = result.Baseline is { } b ? $"{b.ToString("N0", Invariant)} {result.Unit}" : "—";
+            var baseline = result.Baseline is { } b ? $"{Number(b)} {result.Unit}" : "—";
             var ratio = result.Ratio is { } r ? r.ToString("0.00", Invariant) + "×" : "—";
             var met = result.Passed switch { true => "yes", false => "**no**", null => "—" };
-            text.AppendLine(Invariant, $"| {result.Name} | {result.Value.ToString("N0", Invariant)} {result.Unit} | {baseline} | {ratio} | {result.Goal} | {met} | {result.Extra} |");
+            text.AppendLine(Invariant, $"| {result.Name} | {Number(result.Value)} {result.Unit} | {baseline} | {ratio} | {result.Goal} | {met} | {result.Extra} |");
         }
 
         text.AppendLine();
         text.AppendLine(notes);
         return text.ToString();
     }
+
+    /// <summary>Whole numbers from 100 up (rates), one decimal below that and two below 10 (milliseconds, seconds).</summary>
+    private static string Number(double value) =>
+        value.ToString(Math.Abs(value) >= 100 ? "N0" : Math.Abs(value) >= 10 ? "N1" : "N2", Invariant);
 
     /// <summary>Replaces the section with this title (up to the next "## ") or appends it.</summary>
     public static void WriteSection(string file, string title, string section)

@@ -117,7 +117,7 @@ internal static class IdCheckBenchmark
         while (!process.WaitForExit(20))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            peak = Math.Max(peak, ReadPeakResidentKiB(process.Id));
+            peak = Math.Max(peak, ProcessMemory.PeakResidentKiB(process.Id));
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
@@ -127,19 +127,6 @@ internal static class IdCheckBenchmark
         }
 
         return (seconds, peak);
-    }
-
-    private static long ReadPeakResidentKiB(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0; // the process has just exited
-        }
     }
 
     private static void Generate(string path, int lines)

@@ -55,7 +55,67 @@ idCheck.SetAction(async (parseResult, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck };
+var persons = new Option<int>("--persons")
+{
+    Description = "Persons in the table that is merged into and read.",
+    DefaultValueFactory = _ => 13_000_000,
+};
+var batch = new Option<int>("--batch")
+{
+    Description = "Rows of the merged batch: 70 % updates of existing persons, 30 % new ones, spread over the whole key range.",
+    DefaultValueFactory = _ => 1_000_000,
+};
+var mergeRuns = new Option<int>("--runs")
+{
+    Description = "Repetitions of the merge, each on a fresh copy of the table; the median is reported. Commit latency always takes 30 commits, reads the median of at least 3.",
+    DefaultValueFactory = _ => 1,
+};
+var lake = new Command("lake", "Delta tables: commit latency, merge and read of the latest version, each vs DuckDB doing the same Parquet work without the log.")
+{
+    persons,
+    batch,
+    mergeRuns,
+    markdown,
+    work,
+};
+lake.SetAction(async (parseResult, cancellationToken) =>
+{
+    // Checked here rather than in a command validator, which does not see the options' default values.
+    var (personCount, batchRows, runCount) = (parseResult.GetValue(persons), parseResult.GetValue(batch), parseResult.GetValue(mergeRuns));
+    if (personCount < 1_000 || batchRows < 10 || batchRows > personCount || runCount < 1)
+    {
+        Console.Error.WriteLine("--persons must be at least 1000, --batch between 10 and --persons, --runs at least 1.");
+        return 2;
+    }
+
+    var workDirectory = parseResult.GetValue(work) ?? Path.Combine(Path.GetTempPath(), "govshare-bench-" + Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(workDirectory);
+    try
+    {
+        // The lake and DuckDB calls block; running them off the parsing thread lets Ctrl+C cancel between phases.
+        var (results, notes) = await Task.Run(
+            () => LakeBenchmark.Run(workDirectory, personCount, batchRows, runCount, Console.Error, cancellationToken),
+            cancellationToken);
+        var section = BenchReport.ToMarkdown(LakeBenchmark.Title, results, notes);
+        Console.WriteLine(section);
+        if (parseResult.GetValue(markdown) is { } file)
+        {
+            BenchReport.WriteSection(file, LakeBenchmark.Title, section);
+            Console.Error.WriteLine($"written to {file}");
+        }
+
+        return 0;
+    }
+    finally
+    {
+        if (parseResult.GetValue(work) is null)
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
+    }
+});
+
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

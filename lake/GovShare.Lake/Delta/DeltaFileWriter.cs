@@ -126,7 +126,33 @@ internal static class DeltaFileWriter
         }
     }
 
-    internal static FileStatistics ComputeStatistics(DuckDBConnection connection, string file, IReadOnlyList<DeltaField> fields)
+    /// <summary>The statistics of a file just written: from its Parquet footer (no data read) when every
+    /// column has footer statistics, otherwise by reading the file.</summary>
+    internal static FileStatistics ComputeStatistics(DuckDBConnection connection, string file, IReadOnlyList<DeltaField> fields) =>
+        (fields.All(f => DeltaTypes.IsPrimitive(f.Type)) ? FromFooter(connection, file, fields) : null)
+        ?? FromScan(connection, file, fields);
+
+    internal static FileStatistics? FromFooter(DuckDBConnection connection, string file, IReadOnlyList<DeltaField> fields)
+    {
+        var columns = new List<string> { "(SELECT CAST(sum(row_group_num_rows) AS BIGINT) FROM m WHERE column_id = 0)" };
+        foreach (var field in fields)
+        {
+            var where = $"FROM m WHERE path_in_schema = {LakeDuckDb.Literal(field.Name)}";
+            // A row group without a null count makes the sum NULL, which sends the file to the scan.
+            columns.Add($"(SELECT CASE WHEN count(*) = count(stats_null_count) THEN CAST(sum(stats_null_count) AS BIGINT) END {where})");
+            if (HasMinMax(field))
+            {
+                columns.Add($"(SELECT {StatText($"min(CAST(stats_min_value AS {field.DuckDbType}))", field)} {where})");
+                columns.Add($"(SELECT {StatText($"max(CAST(stats_max_value AS {field.DuckDbType}))", field)} {where})");
+            }
+        }
+
+        var statistics = ReadStatistics(connection,
+            $"WITH m AS (SELECT * FROM parquet_metadata({LakeDuckDb.Literal(file)})) SELECT {string.Join(", ", columns)}", fields);
+        return statistics.NumRecords is null || statistics.NullCount.Count < fields.Count ? null : statistics;
+    }
+
+    internal static FileStatistics FromScan(DuckDBConnection connection, string file, IReadOnlyList<DeltaField> fields)
     {
         var columns = new List<string> { "count(*)" };
         foreach (var field in fields)
@@ -140,8 +166,15 @@ internal static class DeltaFileWriter
             }
         }
 
+        return ReadStatistics(connection, $"SELECT {string.Join(", ", columns)} FROM read_parquet({LakeDuckDb.Literal(file)})", fields);
+    }
+
+    /// <summary>Reads one row: the record count, then per field its null count and (where it has them)
+    /// its minimum and maximum as text. A null count that is NULL leaves the field out.</summary>
+    private static FileStatistics ReadStatistics(DuckDBConnection connection, string sql, IReadOnlyList<DeltaField> fields)
+    {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", columns)} FROM read_parquet({LakeDuckDb.Literal(file)})";
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
         reader.Read();
         var min = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -150,7 +183,12 @@ internal static class DeltaFileWriter
         var ordinal = 1;
         foreach (var field in fields)
         {
-            nulls[field.Name] = Convert.ToInt64(reader.GetValue(ordinal++), CultureInfo.InvariantCulture);
+            if (!reader.IsDBNull(ordinal))
+            {
+                nulls[field.Name] = Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+            }
+
+            ordinal++;
             if (!HasMinMax(field))
             {
                 continue;
@@ -171,7 +209,8 @@ internal static class DeltaFileWriter
             }
         }
 
-        return new FileStatistics(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), min, max, nulls);
+        var records = reader.IsDBNull(0) ? (long?)null : Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+        return new FileStatistics(records, min, max, nulls);
     }
 
     private static bool HasMinMax(DeltaField field) =>

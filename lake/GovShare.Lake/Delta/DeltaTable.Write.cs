@@ -184,9 +184,22 @@ public sealed partial class DeltaTable
 
         var deleted = deleteWhen is null ? "false" : $"({deleteWhen}) IS TRUE";
         var existing = $"({snapshot.ToDuckDbQuery(affected)})";
-        var matched = Count(connection, $"SELECT 1 FROM {source} s SEMI JOIN {existing} t USING ({keys}) WHERE NOT ({deleted})");
-        var deletions = Count(connection, $"SELECT 1 FROM {source} s SEMI JOIN {existing} t USING ({keys}) WHERE {deleted}");
-        var upserts = Count(connection, $"SELECT 1 FROM {source} s WHERE NOT ({deleted})");
+        // One pass over the source: which rows hit an existing key, and which are deletions.
+        long matched = 0, deletions = 0, upserts = 0;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                $"SELECT count(*) FILTER (WHERE hit AND NOT d), count(*) FILTER (WHERE hit AND d), count(*) FILTER (WHERE NOT d) " +
+                $"FROM (SELECT {deleted} AS d, EXISTS (SELECT 1 FROM {existing} t WHERE " +
+                string.Join(" AND ", keyColumns.Select(k => $"t.{LakeDuckDb.Identifier(k)} = s.{LakeDuckDb.Identifier(k)}")) +
+                $") AS hit FROM {source} s) x";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            matched = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+            deletions = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+            upserts = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+        }
+
         if (upserts == 0 && deletions == 0)
         {
             return new CommitResult(snapshot.Version, false, 0, 0, 0, 0, 0);

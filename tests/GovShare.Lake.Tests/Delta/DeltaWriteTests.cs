@@ -60,6 +60,30 @@ public sealed class DeltaWriteTests : IDisposable
     }
 
     [Fact]
+    public void FooterStatistics_Should_EqualStatisticsFromReadingTheFile()
+    {
+        var file = _scratch.Combine("mixed.parquet");
+        LakeDuckDb.Execute(_duck, $"""
+            COPY (SELECT printf('P%05d', i) AS id_number, CASE WHEN i % 3 = 0 THEN NULL ELSE repeat('名', (i % 40)::INTEGER) END AS name,
+                         DATE '1950-01-01' + (i * 7)::INTEGER AS birth_date, i::BIGINT * 1000003 % 977 AS amount,
+                         (i / 7)::DECIMAL(18,2) AS capital, i % 2 = 0 AS flag,
+                         TIMESTAMPTZ '2021-09-08 11:11:11+00' + to_seconds(i) AS at
+                  FROM range(300000) t(i)) TO '{file}' (FORMAT parquet, COMPRESSION zstd)
+            """);
+        DeltaField[] fields =
+        [
+            new("id_number", "string"), new("name", "string"), new("birth_date", "date"), new("amount", "long"),
+            new("capital", "decimal(18,2)"), new("flag", "boolean"), new("at", "timestamp"),
+        ];
+
+        var footer = DeltaFileWriter.FromFooter(_duck, file, fields);
+        var scan = DeltaFileWriter.FromScan(_duck, file, fields);
+
+        Assert.NotNull(footer);
+        Assert.Equal(scan.ToJson(), footer.ToJson());
+    }
+
+    [Fact]
     public void Transaction_Should_ApplyABatchOnce_When_CommittedTwice()
     {
         var table = DeltaTable.Create(TablePath, PersonSchema);
