@@ -93,7 +93,10 @@ public sealed class DeltaSnapshot
         }
 
         var paths = "[" + string.Join(", ", fileList.Select(file => LakeDuckDb.Literal(FullPath(file)))) + "]";
-        var reader = $"read_parquet({paths}, union_by_name = true, filename = '{FileColumn}')";
+        // The file-name column costs a string per row: only when partition values must be joined on or the
+        // caller asked for it.
+        var fileName = partitionColumns.Count > 0 || withFileColumn ? $", filename = '{FileColumn}'" : string.Empty;
+        var reader = $"read_parquet({paths}, union_by_name = true{fileName})";
         if (partitionColumns.Count == 0)
         {
             return $"SELECT {selectList} FROM {reader} d";

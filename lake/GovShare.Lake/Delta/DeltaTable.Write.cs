@@ -175,31 +175,31 @@ public sealed partial class DeltaTable
 
         var candidates = CandidateFiles(connection, snapshot, source, keyColumns);
         var byPath = snapshot.Files.Values.ToDictionary(snapshot.FullPath, StringComparer.Ordinal);
-        var candidateRows = $"({snapshot.ToDuckDbQuery(candidates, withFileColumn: true)})";
-        var affected = candidates.Count == 0
-            ? []
-            : LakeDuckDb.Strings(connection,
-                    $"SELECT DISTINCT t.{DeltaSnapshot.FileColumn} FROM {candidateRows} t SEMI JOIN {source} s USING ({keys})")
-                .Select(path => byPath[path!]).ToList();
-
         var deleted = deleteWhen is null ? "false" : $"({deleteWhen}) IS TRUE";
-        var existing = $"({snapshot.ToDuckDbQuery(affected)})";
-        // One pass over the source: which rows hit an existing key, and which are deletions.
-        long matched = 0, deletions = 0, upserts = 0;
-        using (var command = connection.CreateCommand())
+
+        // One join of the candidate files' keys with the source (the smaller, build side) finds the files
+        // to rewrite and counts the updates and deletions they receive; table keys are unique.
+        var affected = new List<AddAction>();
+        long matched = 0, deletions = 0;
+        if (candidates.Count > 0)
         {
+            var keyList = string.Join(", ", keyColumns.Select(k => $"t.{LakeDuckDb.Identifier(k)}"));
+            using var command = connection.CreateCommand();
             command.CommandText =
-                $"SELECT count(*) FILTER (WHERE hit AND NOT d), count(*) FILTER (WHERE hit AND d), count(*) FILTER (WHERE NOT d) " +
-                $"FROM (SELECT {deleted} AS d, EXISTS (SELECT 1 FROM {existing} t WHERE " +
-                string.Join(" AND ", keyColumns.Select(k => $"t.{LakeDuckDb.Identifier(k)} = s.{LakeDuckDb.Identifier(k)}")) +
-                $") AS hit FROM {source} s) x";
+                $"SELECT t.{DeltaSnapshot.FileColumn}, count(*) FILTER (WHERE NOT s.__d), count(*) FILTER (WHERE s.__d) " +
+                $"FROM (SELECT {keyList}, t.{DeltaSnapshot.FileColumn} FROM ({snapshot.ToDuckDbQuery(candidates, withFileColumn: true)}) t) t " +
+                $"JOIN (SELECT {keys}, {deleted} AS __d FROM {source}) s USING ({keys}) GROUP BY 1";
             using var reader = command.ExecuteReader();
-            reader.Read();
-            matched = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-            deletions = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
-            upserts = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+            while (reader.Read())
+            {
+                affected.Add(byPath[reader.GetString(0)]);
+                matched += Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+                deletions += Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+            }
         }
 
+        var upserts = Count(connection, $"SELECT 1 FROM {source} WHERE NOT ({deleted})");
+        var existing = $"({snapshot.ToDuckDbQuery(affected)})";
         if (upserts == 0 && deletions == 0)
         {
             return new CommitResult(snapshot.Version, false, 0, 0, 0, 0, 0);
