@@ -129,9 +129,9 @@ internal static class LakeCommand
             {
                 var partitions = string.Join(";", file.PartitionValues.Select(p => $"{p.Key}={p.Value}"));
                 console.Out.WriteLine(string.Join(",",
-                    Quote(relative), file.Size.ToString(CultureInfo.InvariantCulture),
+                    QueryOutput.Csv(relative), file.Size.ToString(CultureInfo.InvariantCulture),
                     FileStatistics.Parse(file.Stats)?.NumRecords?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                    Quote(partitions)));
+                    QueryOutput.Csv(partitions)));
             }
 
             return ExitCodes.Success;
@@ -190,7 +190,4 @@ internal static class LakeCommand
         });
         return command;
     }
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -43,6 +43,7 @@ internal static class QueryOutput
         return rows;
     }
 
-    private static string Csv(string value) =>
+    /// <summary>A CSV field: quoted (RFC 4180) only when it holds a comma, quote or line break.</summary>
+    public static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
