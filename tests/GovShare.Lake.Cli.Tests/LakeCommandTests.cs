@@ -83,10 +83,13 @@ public sealed class LakeCommandTests : IDisposable
         }
 
         var optimize = await CliRunner.RunInProcessAsync(["lake", "optimize", path]);
-        var vacuum = await CliRunner.RunInProcessAsync(["lake", "vacuum", path, "--retain", "0"]);
+        var refused = await CliRunner.RunInProcessAsync(["lake", "vacuum", path, "--retain", "0"]);
+        var vacuum = await CliRunner.RunInProcessAsync(["lake", "vacuum", path, "--retain", "0", "--force"]);
         var show = await CliRunner.RunInProcessAsync(["lake", "show", path]);
 
         Assert.Equal("compacted 2 files into 1; version 3", optimize.OutLines.Single());
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("add --force", refused.Error, StringComparison.Ordinal);
         Assert.Equal(0, vacuum.ExitCode);
         Assert.Contains("deleted 2 files", vacuum.Error, StringComparison.Ordinal);
         Assert.Equal(21, show.OutLines.Length);

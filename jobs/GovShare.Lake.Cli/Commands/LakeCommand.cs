@@ -79,8 +79,8 @@ internal static class LakeCommand
                 console.Out.WriteLine(string.Join(",",
                     commit.Version.ToString(CultureInfo.InvariantCulture),
                     commit.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture),
-                    commit.Operation ?? string.Empty,
-                    commit.BatchId ?? string.Empty,
+                    QueryOutput.Csv(commit.Operation ?? string.Empty),
+                    QueryOutput.Csv(commit.BatchId ?? string.Empty),
                     commit.FilesAdded.ToString(CultureInfo.InvariantCulture),
                     commit.FilesRemoved.ToString(CultureInfo.InvariantCulture),
                     Metric("numInsertedRows").ToString(CultureInfo.InvariantCulture),
@@ -164,7 +164,20 @@ internal static class LakeCommand
             DefaultValueFactory = _ => DeltaTable.DefaultRetention.TotalHours,
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted, delete nothing." };
-        var command = new Command("vacuum", "Delete data files no retained version needs, and leftovers of interrupted writes.") { path, retain, dryRun };
+        var force = new Option<bool>("--force") { Description = "Allow a retention under one hour (files of writes still in progress may be deleted)." };
+        var command = new Command("vacuum", "Delete data files no retained version needs, and leftovers of interrupted writes.") { path, retain, dryRun, force };
+        command.Validators.Add(result =>
+        {
+            var hours = result.GetValue(retain);
+            if (hours < 0)
+            {
+                result.AddError("--retain cannot be negative.");
+            }
+            else if (hours < 1 && !result.GetValue(force))
+            {
+                result.AddError("--retain under 1 hour can delete the files of a write that is still committing; add --force if no writer is running.");
+            }
+        });
         command.SetAction(parseResult =>
         {
             var result = DeltaTable.Open(parseResult.GetValue(path)!)

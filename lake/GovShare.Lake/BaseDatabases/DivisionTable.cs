@@ -46,10 +46,14 @@ public static class DivisionTable
             }
         }
 
-        var batch = $"division-codes@{registry.RecordCount}";
+        // The txn identifies the content, so that a corrected table with the same row count is still applied.
+        var fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", registry.All.Select(d =>
+                $"{d.Code},{d.Name},{d.Province},{d.Prefecture},{d.Level},{d.Status},{d.Introduced},{d.Ended},{string.Join(';', d.Replacements)}")))))[..16].ToLowerInvariant();
+        var batch = $"division-codes@{fingerprint}";
         return table.Overwrite(connection,
             $"SELECT *, '{ReferenceAgency}' AS providing_agency, '{batch}' AS batch_id, " +
             $"TIMESTAMPTZ '{now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}+00' AS ingested_at FROM divisions",
-            new CommitOptions { BatchId = batch, Transaction = new TxnAction("geo.divisions.seed", registry.RecordCount), Clock = clock ?? TimeProvider.System });
+            new CommitOptions { BatchId = batch, Transaction = new TxnAction($"geo.divisions.seed.{fingerprint}", 1), Clock = clock ?? TimeProvider.System });
     }
 }

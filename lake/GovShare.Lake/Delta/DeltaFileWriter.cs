@@ -39,9 +39,36 @@ internal static class DeltaFileWriter
                 return result;
             }
 
+            // Each partition is written by its own COPY: run the source once, so that a query that is not
+            // repeatable (random(), row_number() OVER ()) cannot lose or duplicate rows between partitions.
+            var materialised = "__govshare_source_" + Guid.NewGuid().ToString("N");
+            LakeDuckDb.Execute(connection, $"CREATE TEMP TABLE {materialised} AS {sourceQuery}");
+            try
+            {
+                return WritePartitions(connection, tablePath, schema, partitionColumns, $"SELECT * FROM {materialised}", dataSelect, dataFields, staging, dataChange);
+            }
+            finally
+            {
+                LakeDuckDb.Execute(connection, $"DROP TABLE IF EXISTS {materialised}");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static List<AddAction> WritePartitions(
+        DuckDBConnection connection, string tablePath, DeltaSchema schema, IReadOnlyList<string> partitionColumns,
+        string sourceQuery, string dataSelect, List<DeltaField> dataFields, string staging, bool dataChange)
+    {
+        var result = new List<AddAction>();
+        {
             var partitionFields = partitionColumns.Select(c => schema.Find(c)!).ToList();
-            var tupleSql = "SELECT DISTINCT " + string.Join(", ", partitionFields.Select(f =>
-                $"CAST(CAST({LakeDuckDb.Identifier(f.Name)} AS {f.DuckDbType}) AS VARCHAR)")) + $" FROM ({sourceQuery}) s";
+            var tupleSql = "SELECT DISTINCT " + string.Join(", ", partitionFields.Select(PartitionText)) + $" FROM ({sourceQuery}) s";
             var tuples = new List<string?[]>();
             using (var command = connection.CreateCommand())
             {
@@ -58,7 +85,7 @@ internal static class DeltaFileWriter
             {
                 var where = string.Join(" AND ", partitionFields.Select((f, i) => tuple[i] is null
                     ? $"{LakeDuckDb.Identifier(f.Name)} IS NULL"
-                    : $"CAST(CAST({LakeDuckDb.Identifier(f.Name)} AS {f.DuckDbType}) AS VARCHAR) = {LakeDuckDb.Literal(tuple[i]!)}"));
+                    : $"{PartitionText(f)} = {LakeDuckDb.Literal(tuple[i]!)}"));
                 var folder = Path.Combine(staging, (index++).ToString(CultureInfo.InvariantCulture));
                 Copy(connection, $"SELECT {dataSelect} FROM ({sourceQuery}) s WHERE {where}", folder);
                 var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -75,13 +102,16 @@ internal static class DeltaFileWriter
 
             return result;
         }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+    }
+
+    /// <summary>A partition value as the protocol writes it: timestamps as <c>yyyy-MM-dd HH:mm:ss.ffffff</c> in
+    /// UTC (no offset), everything else in DuckDB's plain text form.</summary>
+    private static string PartitionText(DeltaField field)
+    {
+        var typed = $"CAST({LakeDuckDb.Identifier(field.Name)} AS {field.DuckDbType})";
+        return field.Type is "timestamp" or "timestamp_ntz"
+            ? $"strftime({typed}, '%Y-%m-%d %H:%M:%S.%f')"
+            : $"CAST({typed} AS VARCHAR)";
     }
 
     private static void Copy(DuckDBConnection connection, string query, string folder)
@@ -218,7 +248,7 @@ internal static class DeltaFileWriter
 
     private static string StatText(string expression, DeltaField field) => field.Type switch
     {
-        "timestamp" or "timestamp_ntz" => $"strftime({expression}, '%Y-%m-%dT%H:%M:%S.%gZ')",
+        "timestamp" or "timestamp_ntz" => $"strftime({expression}, '%Y-%m-%dT%H:%M:%S.%fZ')",
         _ => $"CAST({expression} AS VARCHAR)",
     };
 

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace GovShare.Lake.Delta;
 
@@ -101,7 +103,7 @@ public sealed class DeltaSchema
         }
 
         var metadata = field["metadata"] is JsonObject meta
-            ? meta.ToDictionary(pair => pair.Key, pair => pair.Value?.ToJsonString().Trim('"') ?? string.Empty)
+            ? meta.ToDictionary(pair => pair.Key, pair => pair.Value is JsonValue v && v.TryGetValue<string>(out var text) ? text : pair.Value?.ToJsonString() ?? string.Empty)
             : null;
         var typeText = type is JsonValue value ? value.GetValue<string>() : type.ToJsonString();
         return new DeltaField(name, typeText, (bool?)field["nullable"] ?? true, metadata);
@@ -109,8 +111,11 @@ public sealed class DeltaSchema
 }
 
 /// <summary>Delta type names and their DuckDB equivalents.</summary>
-public static class DeltaTypes
+public static partial class DeltaTypes
 {
+    [GeneratedRegex(@"^decimal\(\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\)$")]
+    private static partial Regex DecimalType();
+
     /// <summary>True for a primitive type name (as opposed to a nested type's JSON).</summary>
     public static bool IsPrimitive(string type) => !type.TrimStart().StartsWith('{');
 
@@ -126,7 +131,17 @@ public static class DeltaTypes
         var name = type.Trim();
         if (name.StartsWith("decimal", StringComparison.Ordinal))
         {
-            return name.Replace("decimal", "DECIMAL", StringComparison.Ordinal);
+            // The type text goes into SQL: accept exactly decimal(p,s), nothing else.
+            var match = DecimalType().Match(name);
+            if (!match.Success
+                || !int.TryParse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture, out var precision)
+                || !int.TryParse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture, out var scale)
+                || precision is < 1 or > 38 || scale < 0 || scale > precision)
+            {
+                throw new LakeException(LakeErrorKind.Unsupported, $"the Delta type '{type}' is not a decimal(p,s) with 1 ≤ p ≤ 38 and 0 ≤ s ≤ p.");
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"DECIMAL({precision},{scale})");
         }
 
         return name switch

@@ -16,6 +16,11 @@ public sealed partial class DeltaTable
     /// <summary>The configuration key under which a table records its key columns (comma-separated).</summary>
     public const string KeyColumnsConfiguration = "govshare.keyColumns";
 
+    /// <summary>Columns that say where a row came from, not what it says: ignored when deciding whether a
+    /// row with the same key was updated.</summary>
+    private static readonly HashSet<string> ProvenanceColumns = new(
+        BaseDatabases.BaseTable.ProvenanceColumns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The rows inserted, updated and deleted between two versions: the net effect, computed from the
     /// files that differ between the two versions only (copy-on-write keeps both sides readable), so
     /// rewritten but unchanged rows do not appear. Rows are matched on <paramref name="keyColumns"/>, or on
@@ -66,9 +71,11 @@ public sealed partial class DeltaTable
             var beforeAfter = string.Join(", ", others.Select(c => $"o.{LakeDuckDb.Identifier(c)} AS {LakeDuckDb.Identifier("before_" + c)}")
                 .Concat(others.Select(c => $"n.{LakeDuckDb.Identifier(c)} AS {LakeDuckDb.Identifier("after_" + c)}")));
             var firstKey = LakeDuckDb.Identifier(keys[0]);
-            var differs = others.Count == 0
+            // A row delivered again with the same values is no change, whatever its provenance says.
+            var compared = others.Where(c => !ProvenanceColumns.Contains(c)).ToList();
+            var differs = compared.Count == 0
                 ? "false"
-                : string.Join(" OR ", others.Select(c => $"n.{LakeDuckDb.Identifier(c)} IS DISTINCT FROM o.{LakeDuckDb.Identifier(c)}"));
+                : string.Join(" OR ", compared.Select(c => $"n.{LakeDuckDb.Identifier(c)} IS DISTINCT FROM o.{LakeDuckDb.Identifier(c)}"));
             query = $"SELECT CASE WHEN o.{firstKey} IS NULL THEN 'insert' WHEN n.{firstKey} IS NULL THEN 'delete' ELSE 'update' END AS change_type, " +
                 $"{keyList}{(beforeAfter.Length > 0 ? ", " + beforeAfter : string.Empty)} " +
                 $"FROM {@new} n FULL OUTER JOIN {old} o ON {join} " +

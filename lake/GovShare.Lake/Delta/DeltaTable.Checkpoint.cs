@@ -40,6 +40,11 @@ public sealed partial class DeltaTable
                     $"TO {LakeDuckDb.Literal(parquet)} (FORMAT parquet)");
             }
 
+            using (var written = new FileStream(parquet, FileMode.Open, FileAccess.ReadWrite))
+            {
+                written.Flush(flushToDisk: true); // on disk before it is named a checkpoint
+            }
+
             File.Move(parquet, _log.CheckpointPath(version), overwrite: true);
             var last = new JsonObject { ["version"] = version, ["size"] = actions.Count };
             File.WriteAllText(scratch + ".last", last.ToJsonString());

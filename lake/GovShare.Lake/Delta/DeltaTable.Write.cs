@@ -67,9 +67,11 @@ public sealed partial class DeltaTable
     public CommitResult Overwrite(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null) =>
         Write(connection, sourceQuery, options ?? new CommitOptions(), overwrite: true);
 
-    private CommitResult Write(DuckDBConnection connection, string sourceQuery, CommitOptions options, bool overwrite)
+    /// <summary>Append or overwrite, planned on <paramref name="basis"/> (the latest version unless a test
+    /// simulates a writer that read an older one).</summary>
+    internal CommitResult Write(DuckDBConnection connection, string sourceQuery, CommitOptions options, bool overwrite, DeltaSnapshot? basis = null)
     {
-        var snapshot = Snapshot();
+        var snapshot = basis ?? Snapshot();
         if (AlreadyApplied(snapshot, options) is { } skipped)
         {
             return skipped;
@@ -298,6 +300,7 @@ public sealed partial class DeltaTable
             ["numUpdatedRows"] = updated,
             ["numDeletedRows"] = deleted,
         };
+        RefuseNullsInRequiredColumns(basis, adds);
         var actions = new List<DeltaAction> { new() { CommitInfo = CommitInfo(now, operation, parameters, metrics, options.BatchId, blindAppend) } };
         if (options.Transaction is { } txn)
         {
@@ -319,27 +322,53 @@ public sealed partial class DeltaTable
                 return new CommitResult(version, false, inserted, updated, deleted, adds.Count, removes.Count);
             }
 
-            // Another writer won this version: decide whether our commit still holds on top of theirs.
-            var theirs = _log.ReadCommit(version).ToList();
-            if (options.Transaction is { } mine && theirs.Any(a => a.Txn is { } t && t.AppId == mine.AppId && t.Version >= mine.Version))
+            // Other writers won this version (and maybe more): check every commit we missed, then try after the last.
+            var latest = LatestVersion() ?? version;
+            for (var theirsVersion = version; theirsVersion <= latest; theirsVersion++)
             {
-                DeleteDataFiles(adds);
-                return new CommitResult(version, true, 0, 0, 0, 0, 0);
+                var theirs = _log.ReadCommit(theirsVersion).ToList();
+                if (options.Transaction is { } mine && theirs.Any(a => a.Txn is { } t && t.AppId == mine.AppId && t.Version >= mine.Version))
+                {
+                    DeleteDataFiles(adds);
+                    return new CommitResult(theirsVersion, true, 0, 0, 0, 0, 0);
+                }
+
+                var theirRemoves = theirs.Where(a => a.Remove is not null).Select(a => DeltaPaths.Decode(a.Remove!.Path)).ToHashSet(StringComparer.Ordinal);
+                var changedData = theirs.Any(a => (a.Add?.DataChange ?? false) || (a.Remove?.DataChange ?? false));
+                var conflict = theirs.Any(a => a.Metadata is not null || a.Protocol is not null)
+                    || removes.Any(r => theirRemoves.Contains(DeltaPaths.Decode(r.Path)))
+                    || (isolation == Isolation.ReadsData && changedData);
+                if (conflict)
+                {
+                    DeleteDataFiles(adds);
+                    throw new LakeException(LakeErrorKind.Conflict,
+                        $"{operation} on {Path} conflicts with version {theirsVersion}, committed by another writer meanwhile; read the table again and retry.");
+                }
             }
 
-            var theirRemoves = theirs.Where(a => a.Remove is not null).Select(a => DeltaPaths.Decode(a.Remove!.Path)).ToHashSet(StringComparer.Ordinal);
-            var changedData = theirs.Any(a => (a.Add?.DataChange ?? false) || (a.Remove?.DataChange ?? false));
-            var conflict = theirs.Any(a => a.Metadata is not null || a.Protocol is not null)
-                || removes.Any(r => theirRemoves.Contains(DeltaPaths.Decode(r.Path)))
-                || (isolation == Isolation.ReadsData && changedData);
-            if (conflict || attempt >= options.MaxAttempts)
+            if (attempt >= options.MaxAttempts)
             {
                 DeleteDataFiles(adds);
                 throw new LakeException(LakeErrorKind.Conflict,
-                    $"{operation} on {Path} conflicts with version {version}, committed by another writer meanwhile; read the table again and retry.");
+                    $"{operation} on {Path} lost the race for a version {attempt} times in a row; try again later.");
             }
 
-            version++;
+            version = latest + 1;
+        }
+    }
+
+    /// <summary>A column the schema declares non-nullable (a key) must not receive a null: checked from the
+    /// statistics of the files about to be committed, which are deleted when the check fails.</summary>
+    private void RefuseNullsInRequiredColumns(DeltaSnapshot basis, List<AddAction> adds)
+    {
+        foreach (var field in basis.Schema.Fields.Where(f => !f.Nullable && !basis.PartitionColumns.Contains(f.Name)))
+        {
+            var nulls = adds.Sum(a => FileStatistics.Parse(a.Stats)?.NullCount.GetValueOrDefault(field.Name) ?? 0);
+            if (nulls > 0)
+            {
+                DeleteDataFiles(adds);
+                throw new LakeException(LakeErrorKind.InvalidInput, $"{nulls} row(s) have no value for the required column '{field.Name}'; nothing was written.");
+            }
         }
     }
 

@@ -63,14 +63,7 @@ public sealed partial class DeltaTable
         }
 
         var commits = files.Where(f => f.Kind == LogFileKind.Commit).ToDictionary(f => f.Version);
-        var checkpoint = ChooseCheckpoint(files, target);
-        var state = new ReplayState();
-        long start = 0;
-        if (checkpoint is not null)
-        {
-            ReadCheckpoint(checkpoint, state);
-            start = checkpoint[0].Version + 1;
-        }
+        var (state, start) = StartingState(files, target);
 
         for (var v = start; v <= target; v++)
         {
@@ -101,7 +94,7 @@ public sealed partial class DeltaTable
             ? DeltaCommit.CommitTimestamp(
                 _log.ReadCommit(target).Select(action => action.CommitInfo).FirstOrDefault(info => info is not null),
                 File.GetLastWriteTimeUtc(commitFile.Path))
-            : File.GetLastWriteTimeUtc(checkpoint![0].Path);
+            : File.GetLastWriteTimeUtc(files.First(f => f.Kind == LogFileKind.Checkpoint && f.Version == target).Path);
         return new DeltaSnapshot(Path, target, timestamp, state.Protocol, state.Metadata, state.Files, state.Transactions);
     }
 
@@ -165,6 +158,29 @@ public sealed partial class DeltaTable
             .FirstOrDefault()?
             .OrderBy(f => f.Part)
             .ToList();
+
+    /// <summary>The state at the latest readable checkpoint at or before the target, and the first version to
+    /// replay after it. A damaged checkpoint is skipped for an earlier one, or for a replay from version 0
+    /// when the JSON commits are all still there.</summary>
+    private (ReplayState State, long Start) StartingState(List<LogFile> files, long target)
+    {
+        var limit = target;
+        while (ChooseCheckpoint(files, limit) is { } checkpoint)
+        {
+            var state = new ReplayState();
+            try
+            {
+                ReadCheckpoint(checkpoint, state);
+                return (state, checkpoint[0].Version + 1);
+            }
+            catch (Exception ex) when (ex is LakeException or DuckDB.NET.Data.DuckDBException or IOException)
+            {
+                limit = checkpoint[0].Version - 1; // try an older checkpoint, or none
+            }
+        }
+
+        return (new ReplayState(), 0);
+    }
 
     private static void ReadCheckpoint(List<LogFile> parts, ReplayState state)
     {
