@@ -45,6 +45,10 @@ public sealed class DeltaSnapshot
     /// <summary>Application id → the last transaction version it committed (Delta <c>txn</c>).</summary>
     public IReadOnlyDictionary<string, long> Transactions { get; }
 
+    /// <summary>Files removed and not added again, with their remove actions (the protocol's tombstones):
+    /// checkpoints carry the recent ones so that other engines' vacuum keeps what time travel needs.</summary>
+    internal IReadOnlyDictionary<string, RemoveAction> Tombstones { get; init; } = new Dictionary<string, RemoveAction>();
+
     /// <summary>The partition columns, in order.</summary>
     public IReadOnlyList<string> PartitionColumns => Metadata.PartitionColumns;
 

@@ -14,10 +14,12 @@ public sealed partial class DeltaTable
         "metaData: 'STRUCT(id VARCHAR, name VARCHAR, description VARCHAR, format STRUCT(provider VARCHAR, options MAP(VARCHAR, VARCHAR)), schemaString VARCHAR, partitionColumns VARCHAR[], configuration MAP(VARCHAR, VARCHAR), createdTime BIGINT)', " +
         "protocol: 'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER)'}";
 
-    /// <summary>Writes a Parquet checkpoint of a version (protocol, metadata, transactions and live files, one
-    /// action per row, in the protocol's checkpoint schema) and points <c>_last_checkpoint</c> at it.</summary>
-    public void WriteCheckpoint(long version)
+    /// <summary>Writes a Parquet checkpoint of a version (protocol, metadata, transactions, live files and the
+    /// tombstones of files removed within the default retention, one action per row, in the protocol's
+    /// checkpoint schema) and points <c>_last_checkpoint</c> at it.</summary>
+    public void WriteCheckpoint(long version, TimeProvider? clock = null)
     {
+        var tombstoneCutoff = ((clock ?? TimeProvider.System).GetUtcNow() - DefaultRetention).ToUnixTimeMilliseconds();
         var snapshot = Snapshot(version);
         var actions = new List<DeltaAction>
         {
@@ -26,6 +28,9 @@ public sealed partial class DeltaTable
         };
         actions.AddRange(snapshot.Transactions.Select(t => new DeltaAction { Txn = new TxnAction(t.Key, t.Value) }));
         actions.AddRange(snapshot.Files.Values.Select(add => new DeltaAction { Add = add with { DataChange = false } }));
+        actions.AddRange(snapshot.Tombstones.Values
+            .Where(remove => (remove.DeletionTimestamp ?? long.MaxValue) >= tombstoneCutoff)
+            .Select(remove => new DeltaAction { Remove = remove with { DataChange = false } }));
 
         var scratch = System.IO.Path.Combine(_log.LogPath, $".checkpoint-{Guid.NewGuid():N}");
         var json = scratch + ".json";

@@ -95,7 +95,10 @@ public sealed partial class DeltaTable
                 _log.ReadCommit(target).Select(action => action.CommitInfo).FirstOrDefault(info => info is not null),
                 File.GetLastWriteTimeUtc(commitFile.Path))
             : File.GetLastWriteTimeUtc(files.First(f => f.Kind == LogFileKind.Checkpoint && f.Version == target).Path);
-        return new DeltaSnapshot(Path, target, timestamp, state.Protocol, state.Metadata, state.Files, state.Transactions);
+        return new DeltaSnapshot(Path, target, timestamp, state.Protocol, state.Metadata, state.Files, state.Transactions)
+        {
+            Tombstones = state.Tombstones,
+        };
     }
 
     /// <summary>The table as it was at an instant: the latest version committed at or before it.</summary>
@@ -206,15 +209,21 @@ public sealed partial class DeltaTable
 
         public Dictionary<string, long> Transactions { get; } = new(StringComparer.Ordinal);
 
+        public Dictionary<string, RemoveAction> Tombstones { get; } = new(StringComparer.Ordinal);
+
         public void Apply(DeltaAction action)
         {
             if (action.Add is { } add)
             {
-                Files[DeltaPaths.Decode(add.Path)] = add;
+                var path = DeltaPaths.Decode(add.Path);
+                Files[path] = add;
+                Tombstones.Remove(path);
             }
             else if (action.Remove is { } remove)
             {
-                Files.Remove(DeltaPaths.Decode(remove.Path));
+                var path = DeltaPaths.Decode(remove.Path);
+                Files.Remove(path);
+                Tombstones[path] = remove;
             }
             else if (action.Txn is { } txn)
             {

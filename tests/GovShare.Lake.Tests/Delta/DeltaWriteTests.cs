@@ -198,6 +198,11 @@ public sealed class DeltaWriteTests : IDisposable
 
         Assert.Equal(fromCheckpoint, DeltaReader.ReadAsText(DeltaTable.Open(TablePath).Snapshot(10), orderBy: "id_number"));
         Assert.Equal(120, DeltaReader.ReadAsText(DeltaTable.Open(TablePath).Snapshot()).Count());
+
+        // The checkpoint carries the tombstones of recently removed files, for other engines' vacuum.
+        table.Delete("id_number = 'P00000'");
+        table.WriteCheckpoint(13);
+        Assert.Single(DeltaTable.Open(TablePath).Snapshot(13).Tombstones);
     }
 
     [Fact]
