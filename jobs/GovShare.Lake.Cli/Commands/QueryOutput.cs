@@ -9,7 +9,7 @@ internal static class QueryOutput
 {
     public static long Write(string query, string format, TextWriter output, long? limit = null)
     {
-        using var connection = LakeDuckDb.OpenInMemory();
+        using var connection = LakeDuckDb.OpenShared();
         var limited = limit is { } n ? $"SELECT * FROM ({query}) q LIMIT {n}" : query;
         using var command = connection.CreateCommand();
         command.CommandText = format == "json"

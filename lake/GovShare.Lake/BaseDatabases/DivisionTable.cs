@@ -20,7 +20,7 @@ public static class DivisionTable
             : DeltaTable.Create(path, BaseDatabaseCatalog.Divisions.ProviderSchema(), keyColumns: ["code", "valid_from"],
                 name: "geo.divisions", description: "GB/T 2260 division codes with their history", clock: clock);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
-        using var connection = LakeDuckDb.OpenInMemory();
+        using var connection = LakeDuckDb.OpenShared();
         LakeDuckDb.Execute(connection,
             "CREATE TEMP TABLE divisions (code VARCHAR, name VARCHAR, level VARCHAR, province VARCHAR, prefecture VARCHAR, parent_code VARCHAR, " +
             "valid_from INTEGER, valid_to INTEGER, status VARCHAR, replacement_codes VARCHAR, source_row BIGINT)");

@@ -15,7 +15,7 @@ public static class DeltaReader
     /// column order; ordered by <paramref name="orderBy"/> (SQL) when given.</summary>
     public static IEnumerable<string?[]> ReadAsText(DeltaSnapshot snapshot, string? orderBy = null, long? limit = null)
     {
-        using var connection = LakeDuckDb.OpenInMemory();
+        using var connection = LakeDuckDb.OpenShared();
         var sql = new StringBuilder("SELECT ")
             .Append(string.Join(", ", snapshot.Schema.Fields.Select(f => $"CAST({LakeDuckDb.Identifier(f.Name)} AS VARCHAR)")))
             .Append(" FROM (").Append(snapshot.ToDuckDbQuery()).Append(") t");

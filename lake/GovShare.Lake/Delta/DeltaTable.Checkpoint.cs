@@ -38,7 +38,7 @@ public sealed partial class DeltaTable
         try
         {
             File.WriteAllLines(json, actions.Select(DeltaJson.ToLine), new UTF8Encoding(false));
-            using (var connection = LakeDuckDb.OpenInMemory())
+            using (var connection = LakeDuckDb.OpenShared())
             {
                 LakeDuckDb.Execute(connection,
                     $"COPY (SELECT txn, add, remove, metaData, protocol FROM read_json({LakeDuckDb.Literal(json)}, format = 'newline_delimited', {CheckpointColumns})) " +

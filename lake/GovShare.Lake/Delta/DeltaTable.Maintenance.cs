@@ -36,7 +36,7 @@ public sealed partial class DeltaTable
             return new CommitResult(snapshot.Version, false, 0, 0, 0, 0, 0);
         }
 
-        using var connection = LakeDuckDb.OpenInMemory();
+        using var connection = LakeDuckDb.OpenShared();
         var adds = new List<AddAction>();
         var removes = new List<AddAction>();
         foreach (var group in groups)

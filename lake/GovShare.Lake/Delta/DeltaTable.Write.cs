@@ -97,7 +97,7 @@ public sealed partial class DeltaTable
             return skipped;
         }
 
-        using var connection = LakeDuckDb.OpenInMemory();
+        using var connection = LakeDuckDb.OpenShared();
         var byPath = snapshot.Files.Values.ToDictionary(snapshot.FullPath, StringComparer.Ordinal);
         var affected = LakeDuckDb.Strings(connection,
                 $"SELECT DISTINCT {DeltaSnapshot.FileColumn} FROM ({snapshot.ToDuckDbQuery(snapshot.Files.Values, withFileColumn: true)}) t WHERE {predicate}")

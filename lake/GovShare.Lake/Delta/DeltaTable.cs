@@ -187,7 +187,7 @@ public sealed partial class DeltaTable
 
     private static void ReadCheckpoint(List<LogFile> parts, ReplayState state)
     {
-        using var connection = LakeDuckDb.OpenInMemory();
+        using var connection = LakeDuckDb.OpenShared();
         var paths = "[" + string.Join(", ", parts.Select(p => LakeDuckDb.Literal(p.Path))) + "]";
         var source = $"checkpoint {parts[0].Version}";
         var row = 0;
