@@ -100,7 +100,16 @@ public sealed class DeltaSnapshot
         // The file-name column costs a string per row: only when partition values must be joined on or the
         // caller asked for it.
         var fileName = partitionColumns.Count > 0 || withFileColumn ? $", filename = '{FileColumn}'" : string.Empty;
-        var reader = $"read_parquet({paths}, union_by_name = true{fileName})";
+
+        // UNION ALL BY NAME with an empty row of every data column gives a column that no file has yet (added
+        // to the schema after the files were written, as Spark's ADD COLUMNS does) as NULL instead of an error.
+        var allColumns = string.Join(", ", Schema.Fields.Where(f => !partitionColumns.Contains(f.Name))
+            .Select(f => $"CAST(NULL AS {f.DuckDbType}) AS {LakeDuckDb.Identifier(f.Name)}")
+            .Append(fileName.Length > 0 ? $"CAST(NULL AS VARCHAR) AS {FileColumn}" : null)
+            .OfType<string>());
+        var reader = allColumns.Length == 0
+            ? $"read_parquet({paths}, union_by_name = true{fileName})"
+            : $"(SELECT * FROM read_parquet({paths}, union_by_name = true{fileName}) UNION ALL BY NAME SELECT {allColumns} WHERE false)";
         if (partitionColumns.Count == 0)
         {
             return $"SELECT {selectList} FROM {reader} d";

@@ -72,6 +72,25 @@ public sealed class DeltaRobustnessTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_Should_ReadAColumnNoFileHasYet_AsNull()
+    {
+        // Spark's ADD COLUMNS commits a new schema without rewriting files: the new column reads as NULL.
+        var path = _scratch.Combine("t");
+        var table = DeltaTable.Create(path, new DeltaSchema([new DeltaField("id", "long")]));
+        table.Append(_duck, "SELECT range AS id FROM range(3)");
+        var widened = table.Snapshot().Metadata with
+        {
+            SchemaString = new DeltaSchema([new DeltaField("id", "long"), new DeltaField("note", "string")]).ToJson(),
+        };
+        Assert.True(table.Log.TryWriteCommit(2, [new DeltaAction { Metadata = widened }]));
+
+        var rows = DeltaReader.ReadAsText(DeltaTable.Open(path).Snapshot(), orderBy: "id").ToList();
+
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.Null(row[1]));
+    }
+
+    [Fact]
     public void Schema_Should_KeepChineseColumnComments_ThroughTheLog()
     {
         var schema = new DeltaSchema([new DeltaField("name", "string", Metadata: new Dictionary<string, string> { ["comment"] = "姓名 \"x\"" })]);
