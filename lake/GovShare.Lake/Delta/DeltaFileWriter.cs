@@ -66,42 +66,40 @@ internal static class DeltaFileWriter
         string sourceQuery, string dataSelect, List<DeltaField> dataFields, string staging, bool dataChange)
     {
         var result = new List<AddAction>();
+        var partitionFields = partitionColumns.Select(c => schema.Find(c)!).ToList();
+        var tupleSql = "SELECT DISTINCT " + string.Join(", ", partitionFields.Select(PartitionText)) + $" FROM ({sourceQuery}) s";
+        var tuples = new List<string?[]>();
+        using (var command = connection.CreateCommand())
         {
-            var partitionFields = partitionColumns.Select(c => schema.Find(c)!).ToList();
-            var tupleSql = "SELECT DISTINCT " + string.Join(", ", partitionFields.Select(PartitionText)) + $" FROM ({sourceQuery}) s";
-            var tuples = new List<string?[]>();
-            using (var command = connection.CreateCommand())
+            command.CommandText = tupleSql;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
             {
-                command.CommandText = tupleSql;
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    tuples.Add(Enumerable.Range(0, partitionFields.Count).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
-                }
+                tuples.Add(Enumerable.Range(0, partitionFields.Count).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
             }
-
-            var index = 0;
-            foreach (var tuple in tuples)
-            {
-                var where = string.Join(" AND ", partitionFields.Select((f, i) => tuple[i] is null
-                    ? $"{LakeDuckDb.Identifier(f.Name)} IS NULL"
-                    : $"{PartitionText(f)} = {LakeDuckDb.Literal(tuple[i]!)}"));
-                var folder = Path.Combine(staging, (index++).ToString(CultureInfo.InvariantCulture));
-                Copy(connection, $"SELECT {dataSelect} FROM ({sourceQuery}) s WHERE {where}", folder);
-                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-                var relative = new StringBuilder();
-                for (var i = 0; i < partitionFields.Count; i++)
-                {
-                    values[partitionFields[i].Name] = tuple[i];
-                    relative.Append(partitionFields[i].Name).Append('=')
-                        .Append(tuple[i] is null ? "__HIVE_DEFAULT_PARTITION__" : EscapePartitionValue(tuple[i]!)).Append('/');
-                }
-
-                result.AddRange(Publish(connection, tablePath, folder, relative.ToString(), values, dataFields, dataChange));
-            }
-
-            return result;
         }
+
+        var index = 0;
+        foreach (var tuple in tuples)
+        {
+            var where = string.Join(" AND ", partitionFields.Select((f, i) => tuple[i] is null
+                ? $"{LakeDuckDb.Identifier(f.Name)} IS NULL"
+                : $"{PartitionText(f)} = {LakeDuckDb.Literal(tuple[i]!)}"));
+            var folder = Path.Combine(staging, (index++).ToString(CultureInfo.InvariantCulture));
+            Copy(connection, $"SELECT {dataSelect} FROM ({sourceQuery}) s WHERE {where}", folder);
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var relative = new StringBuilder();
+            for (var i = 0; i < partitionFields.Count; i++)
+            {
+                values[partitionFields[i].Name] = tuple[i];
+                relative.Append(partitionFields[i].Name).Append('=')
+                    .Append(tuple[i] is null ? "__HIVE_DEFAULT_PARTITION__" : EscapePartitionValue(tuple[i]!)).Append('/');
+            }
+
+            result.AddRange(Publish(connection, tablePath, folder, relative.ToString(), values, dataFields, dataChange));
+        }
+
+        return result;
     }
 
     /// <summary>A partition value as the protocol writes it: timestamps as <c>yyyy-MM-dd HH:mm:ss.ffffff</c> in
