@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using GovShare.Lake.Engine;
 
@@ -168,7 +167,4 @@ internal static class DeltaPaths
     /// <summary>Encodes a relative path for the log: every segment escaped, the slashes kept.</summary>
     public static string Encode(string relativePath) =>
         string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString));
-
-    public static string Timestamped(long milliseconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).ToString("O", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GovShare.Lake.Engine;
 
 namespace GovShare.Lake.Delta;
@@ -64,6 +65,7 @@ public sealed partial class DeltaTable
 
         var commits = files.Where(f => f.Kind == LogFileKind.Commit).ToDictionary(f => f.Version);
         var (state, start) = StartingState(files, target);
+        JsonObject? targetCommitInfo = null;
 
         for (var v = start; v <= target; v++)
         {
@@ -76,6 +78,10 @@ public sealed partial class DeltaTable
             foreach (var action in _log.ReadCommit(v))
             {
                 state.Apply(action);
+                if (v == target && action.CommitInfo is { } info)
+                {
+                    targetCommitInfo ??= info; // the commit's own timestamp, read in the same pass
+                }
             }
         }
 
@@ -91,9 +97,7 @@ public sealed partial class DeltaTable
         }
 
         var timestamp = commits.TryGetValue(target, out var commitFile)
-            ? DeltaCommit.CommitTimestamp(
-                _log.ReadCommit(target).Select(action => action.CommitInfo).FirstOrDefault(info => info is not null),
-                File.GetLastWriteTimeUtc(commitFile.Path))
+            ? DeltaCommit.CommitTimestamp(targetCommitInfo, File.GetLastWriteTimeUtc(commitFile.Path))
             : File.GetLastWriteTimeUtc(files.First(f => f.Kind == LogFileKind.Checkpoint && f.Version == target).Path);
         return new DeltaSnapshot(Path, target, timestamp, state.Protocol, state.Metadata, state.Files, state.Transactions)
         {
