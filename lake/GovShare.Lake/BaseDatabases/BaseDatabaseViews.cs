@@ -37,7 +37,10 @@ public static class BaseDatabaseViews
                 throw new LakeException(LakeErrorKind.InvalidInput, $"the provider table {ordered[i].DatasetId} has no key column {table.Key}.");
             }
 
-            sql.Append(CultureInfo.InvariantCulture, $"p{i} AS ({ordered[i].Snapshot.ToDuckDbQuery()}), ");
+            // Records the provider has ended or deleted keep their history in its table but no longer
+            // speak for the key.
+            var current = ordered[i].Snapshot.Schema.Find("record_status") is null ? "" : $" WHERE record_status = '{BaseTable.CurrentRecord}'";
+            sql.Append(CultureInfo.InvariantCulture, $"p{i} AS (SELECT * FROM ({ordered[i].Snapshot.ToDuckDbQuery()}) t{current}), ");
         }
 
         sql.Append("k AS (").Append(string.Join(" UNION ", ordered.Select((_, i) => $"SELECT {key} FROM p{i} WHERE {key} IS NOT NULL"))).Append(") ");

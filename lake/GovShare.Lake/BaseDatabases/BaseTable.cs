@@ -34,7 +34,13 @@ public sealed record BaseTable(
         new("batch_id", "string", "批次号", "Ingestion batch (dataset id and content hash of the delivered file)"),
         new("ingested_at", "timestamp", "入库时间", "When the batch was committed"),
         new("source_row", "long", "源文件行号", "Row number in the delivered file (1 = first data row)"),
+        new("record_status", "string", "记录状态", "current; ended (absent from a later full snapshot); deleted (by the provider's deletion marker)", ["current", "ended", "deleted"]),
+        new("ended_at", "timestamp", "终止时间", "When the record was ended or deleted"),
+        new("ended_batch", "string", "终止批次", "The batch that ended or deleted the record"),
     ];
+
+    /// <summary>The value of <c>record_status</c> for a record the provider still holds.</summary>
+    public const string CurrentRecord = "current";
 
     /// <summary>The attribute with this name, or null.</summary>
     public BaseAttribute? Find(string name) =>

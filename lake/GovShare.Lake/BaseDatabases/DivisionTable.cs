@@ -53,7 +53,8 @@ public static class DivisionTable
         var batch = $"division-codes@{fingerprint}";
         return table.Overwrite(connection,
             $"SELECT *, '{ReferenceAgency}' AS providing_agency, '{batch}' AS batch_id, " +
-            $"TIMESTAMPTZ '{now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}+00' AS ingested_at FROM divisions",
+            $"TIMESTAMPTZ '{now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}+00' AS ingested_at, " +
+            $"'{BaseTable.CurrentRecord}' AS record_status, CAST(NULL AS TIMESTAMPTZ) AS ended_at, CAST(NULL AS VARCHAR) AS ended_batch FROM divisions",
             new CommitOptions { BatchId = batch, Transaction = new TxnAction($"geo.divisions.seed.{fingerprint}", 1), Clock = clock ?? TimeProvider.System });
     }
 }

@@ -17,9 +17,9 @@ public sealed partial class DeltaTable
     public const string KeyColumnsConfiguration = "govshare.keyColumns";
 
     /// <summary>Columns that say where a row came from, not what it says: ignored when deciding whether a
-    /// row with the same key was updated.</summary>
+    /// row with the same key was updated (<c>record_status</c> is compared: ending a record is a change).</summary>
     private static readonly HashSet<string> ProvenanceColumns = new(
-        BaseDatabases.BaseTable.ProvenanceColumns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+        BaseDatabases.BaseTable.ProvenanceColumns.Select(c => c.Name).Where(c => c != "record_status"), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The rows inserted, updated and deleted between two versions: the net effect, computed from the
     /// files that differ between the two versions only (copy-on-write keeps both sides readable), so

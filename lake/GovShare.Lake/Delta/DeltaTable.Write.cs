@@ -67,6 +67,11 @@ public sealed partial class DeltaTable
     public CommitResult Overwrite(DuckDBConnection connection, string sourceQuery, CommitOptions? options = null) =>
         Write(connection, sourceQuery, options ?? new CommitOptions(), overwrite: true);
 
+    /// <summary>Replaces every row of <paramref name="basis"/> (a snapshot the query itself read) with the rows
+    /// of a query; a commit by another writer since that snapshot is a conflict, never silently lost.</summary>
+    public CommitResult Overwrite(DuckDBConnection connection, string sourceQuery, DeltaSnapshot basis, CommitOptions? options = null) =>
+        Write(connection, sourceQuery, options ?? new CommitOptions(), overwrite: true, basis);
+
     /// <summary>Append or overwrite, planned on <paramref name="basis"/> (the latest version unless a test
     /// simulates a writer that read an older one).</summary>
     internal CommitResult Write(DuckDBConnection connection, string sourceQuery, CommitOptions options, bool overwrite, DeltaSnapshot? basis = null)
@@ -84,6 +89,41 @@ public sealed partial class DeltaTable
                 Isolation.ReadsData, new Dictionary<string, string> { ["mode"] = "Overwrite" })
             : CommitWithRetry(snapshot, "WRITE", options, adds, [], rows, 0, 0,
                 Isolation.BlindAppend, new Dictionary<string, string> { ["mode"] = "Append" });
+    }
+
+    /// <summary>Adds nullable columns to the schema (a metadata-only commit; existing files read them as
+    /// NULL): how a provider table follows a catalogue revision that maps more attributes. Columns the
+    /// table already has are skipped; nothing to add is no commit.</summary>
+    /// <exception cref="LakeException">A column is not nullable, or another writer committed meanwhile.</exception>
+    public CommitResult AddColumns(IReadOnlyList<DeltaField> fields, CommitOptions? options = null)
+    {
+        options ??= new CommitOptions();
+        var snapshot = Snapshot();
+        var added = fields.Where(f => snapshot.Schema.Find(f.Name) is null).ToList();
+        if (added.Count == 0)
+        {
+            return new CommitResult(snapshot.Version, true, 0, 0, 0, 0, 0);
+        }
+
+        if (added.FirstOrDefault(f => !f.Nullable) is { } required)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"the added column '{required.Name}' must be nullable: existing rows have no value.");
+        }
+
+        var now = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var schema = new DeltaSchema(snapshot.Schema.Fields.Concat(added));
+        DeltaAction[] actions =
+        [
+            new() { CommitInfo = CommitInfo(now, "ADD COLUMNS", new Dictionary<string, string> { ["columns"] = string.Join(",", added.Select(f => f.Name)) }, null, options.BatchId, false) },
+            new() { Metadata = snapshot.Metadata with { SchemaString = schema.ToJson() } },
+        ];
+        if (!_log.TryWriteCommit(snapshot.Version + 1, actions))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, $"adding columns to {Path} conflicts with a commit by another writer; retry.");
+        }
+
+        TryCheckpoint(snapshot.Version + 1);
+        return new CommitResult(snapshot.Version + 1, false, 0, 0, 0, 0, 0);
     }
 
     /// <summary>Deletes the rows for which a SQL predicate over the table's columns is true, rewriting only

@@ -18,6 +18,14 @@ public static class TextEncodings
     /// <summary>GB18030 (a superset of GBK and GB2312).</summary>
     public static Encoding Gb18030 => Encoding.GetEncoding("GB18030");
 
+    /// <summary>GB18030 that throws <see cref="DecoderFallbackException"/> on byte sequences that are not
+    /// GB18030, so that a file in neither encoding fails instead of turning into replacement characters.</summary>
+    public static Encoding StrictGb18030 => StrictGb.Value;
+
+    // Lazy: static initializers run before the static constructor registers the code-page provider.
+    private static readonly Lazy<Encoding> StrictGb = new(() =>
+        Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback));
+
     /// <summary>Looks up an encoding by the names users write: utf-8, utf8, gbk, gb2312, gb18030.</summary>
     /// <exception cref="LakeException">An encoding the platform does not read.</exception>
     public static Encoding FromName(string name) => name.Trim().ToLowerInvariant() switch

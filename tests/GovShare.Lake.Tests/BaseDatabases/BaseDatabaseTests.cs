@@ -30,7 +30,8 @@ public sealed class BaseDatabaseTests : IDisposable
     {
         var schema = BaseDatabaseCatalog.Persons.ProviderSchema(["marital_status"]);
 
-        Assert.Equal(["id_number", "marital_status", "providing_agency", "batch_id", "ingested_at", "source_row"], schema.Fields.Select(f => f.Name));
+        Assert.Equal(["id_number", "marital_status", "providing_agency", "batch_id", "ingested_at", "source_row", "record_status", "ended_at", "ended_batch"],
+            schema.Fields.Select(f => f.Name));
         Assert.False(schema.Find("id_number")!.Nullable);
     }
 
@@ -76,7 +77,7 @@ public sealed class BaseDatabaseTests : IDisposable
         {
             [BaseDatabaseCatalog.Persons] = [security],
         });
-        LakeDuckDb.Execute(_duck, $"CREATE OR REPLACE VIEW geo.divisions AS SELECT * EXCLUDE (providing_agency, batch_id, ingested_at, source_row) FROM ({divisions.Snapshot.ToDuckDbQuery()})");
+        LakeDuckDb.Execute(_duck, $"CREATE OR REPLACE VIEW geo.divisions AS SELECT * EXCLUDE (providing_agency, batch_id, ingested_at, source_row, record_status, ended_at, ended_batch) FROM ({divisions.Snapshot.ToDuckDbQuery()})");
 
         var rows = Query("SELECT p.name, d.name FROM population.persons p JOIN geo.divisions d ON d.code = p.household_division AND d.valid_to IS NULL");
 
@@ -120,7 +121,8 @@ public sealed class BaseDatabaseTests : IDisposable
         var path = _scratch.Combine("src", agency);
         var table = DeltaTable.Create(path, BaseDatabaseCatalog.Persons.ProviderSchema(attributes), keyColumns: ["id_number"]);
         var columns = string.Join(", ", attributes.Prepend("id_number"));
-        table.Append(_duck, $"SELECT {columns}, '{agency}' AS providing_agency, 'b1' AS batch_id, now() AS ingested_at, row_number() OVER () AS source_row FROM ({rows}) r");
+        table.Append(_duck, $"SELECT {columns}, '{agency}' AS providing_agency, 'b1' AS batch_id, now() AS ingested_at, row_number() OVER () AS source_row, " +
+            $"'current' AS record_status, CAST(NULL AS TIMESTAMPTZ) AS ended_at, CAST(NULL AS VARCHAR) AS ended_batch FROM ({rows}) r");
         return new ProviderSource($"population.persons.{agency}", agency, table.Snapshot(), attributes.ToHashSet());
     }
 

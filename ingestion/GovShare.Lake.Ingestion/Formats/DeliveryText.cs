@@ -1,0 +1,81 @@
+using System.Text;
+using GovShare.Lake.Text;
+
+namespace GovShare.Lake.Ingestion.Formats;
+
+/// <summary>A delivered text file opened for reading: UTF-8 (with or without a byte-order mark) or
+/// GBK/GB18030, declared or detected from the first 64 KiB, decoded strictly so that bytes in neither
+/// encoding stop the file with a clear error instead of becoming replacement characters.</summary>
+internal sealed class DeliveryText : IDisposable
+{
+    private const int SampleBytes = 1 << 16;
+
+    private readonly FileStream _file;
+
+    private DeliveryText(FileStream file, StreamReader reader, string encodingName)
+    {
+        _file = file;
+        Reader = reader;
+        EncodingName = encodingName;
+    }
+
+    /// <summary>The decoded text.</summary>
+    public StreamReader Reader { get; }
+
+    /// <summary><c>utf-8</c>, <c>utf-8 (BOM)</c> or <c>gb18030</c>.</summary>
+    public string EncodingName { get; }
+
+    /// <summary>Bytes read from the file so far.</summary>
+    public long BytesRead => _file.Position;
+
+    public static DeliveryText Open(string path, Encoding? declared)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        try
+        {
+            var sample = new byte[SampleBytes];
+            var length = file.ReadAtLeast(sample, SampleBytes, throwOnEndOfStream: false);
+            var hasBom = sample.AsSpan(0, length).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
+            if (declared is null)
+            {
+                if (LooksLikeUtf16(sample.AsSpan(0, length)))
+                {
+                    throw new LakeException(LakeErrorKind.InvalidInput,
+                        $"{Path.GetFileName(path)} looks like UTF-16 (a byte-order mark or NUL bytes between characters); deliver UTF-8 or GBK.");
+                }
+
+                declared = TextEncodings.Detect(sample.AsSpan(0, length)) == TextEncodings.StrictUtf8 ? TextEncodings.StrictUtf8 : TextEncodings.StrictGb18030;
+            }
+
+            file.Position = hasBom && declared == TextEncodings.StrictUtf8 ? 3 : 0;
+            var name = declared == TextEncodings.StrictUtf8 ? (hasBom ? "utf-8 (BOM)" : "utf-8") : "gb18030";
+            var reader = new StreamReader(file, declared, detectEncodingFromByteOrderMarks: false, 1 << 16, leaveOpen: true);
+            return new DeliveryText(file, reader, name);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The error for bytes that the chosen encoding cannot decode, near a line.</summary>
+    public LakeException DecodingError(string fileName, long line, DecoderFallbackException ex)
+    {
+        var bytes = ex.BytesUnknown is { Length: > 0 } unknown ? " (bytes " + Convert.ToHexString(unknown) + ")" : "";
+        var advice = EncodingName.StartsWith("utf-8", StringComparison.Ordinal)
+            ? "the file starts as UTF-8 but is not UTF-8 throughout; if it is GBK, declare `encoding: gbk` in the catalogue entry"
+            : "the file is neither UTF-8 nor GBK/GB18030";
+        return new LakeException(LakeErrorKind.InvalidInput, $"{fileName}, near line {line}: undecodable text{bytes}: {advice}.", ex);
+    }
+
+    private static bool LooksLikeUtf16(ReadOnlySpan<byte> sample) =>
+        sample.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || sample.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+        || (sample.Length >= 4 && sample.Contains((byte)0) && sample[..Math.Min(sample.Length, 512)].Count((byte)0) * 4 > Math.Min(sample.Length, 512));
+
+    public void Dispose()
+    {
+        Reader.Dispose();
+        _file.Dispose();
+    }
+}

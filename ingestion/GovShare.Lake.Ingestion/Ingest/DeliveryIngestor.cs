@@ -1,0 +1,446 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Catalogue;
+using GovShare.Lake.Delta;
+using GovShare.Lake.Engine;
+using GovShare.Lake.Identifiers;
+using GovShare.Lake.Ingestion.Formats;
+using GovShare.Lake.Platform;
+
+namespace GovShare.Lake.Ingestion.Ingest;
+
+/// <summary>Progress of one delivery: bytes of the file read, rows checked.</summary>
+/// <param name="BytesRead">Bytes consumed.</param>
+/// <param name="TotalBytes">The file's size.</param>
+/// <param name="Rows">Rows read so far.</param>
+/// <param name="Stage">reading, checking duplicates, committing.</param>
+public readonly record struct IngestProgress(long BytesRead, long TotalBytes, long Rows, string Stage);
+
+/// <summary>Turns one delivered file into one batch of the dataset's provider table: every row checked per the
+/// catalogue entry, failures quarantined with the reason, duplicate keys quarantined together, the whole
+/// delivery refused above the entry's quarantine threshold, then one commit of the provider table (upsert,
+/// full-snapshot endings, deletion markers) and its quarantine table, idempotent per file content.</summary>
+/// <remarks>Two Delta tables cannot commit atomically together. The quarantine is committed first, then the
+/// provider table, both with the batch's <c>txn</c>; the provider commit is the batch's commit point.
+/// Quarantine rows of a batch whose provider commit never happened (a crash in between) are not visible
+/// through <see cref="QuarantineTables.VisibleQuery"/>, and a re-delivery of the file completes the batch
+/// without duplicating them (the quarantine <c>txn</c> is already there).</remarks>
+public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, IdentifierValidator validator, TimeProvider clock)
+{
+    private const int ExamplesPerReason = 5;
+
+    /// <summary>The prefix of the Delta <c>txn</c> app ids of ingestion batches.</summary>
+    public const string TxnPrefix = "govshare.batch.";
+
+    /// <summary>Ingests a file into a dataset. Whole-file problems (an unknown dataset, an unreadable file)
+    /// are reported as <see cref="BatchStatus.Failed"/> and recorded; nothing is committed then.</summary>
+    public BatchReport Ingest(string file, string datasetId, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var revision = store.FindCatalogueEntry(datasetId)
+            ?? throw new LakeException(LakeErrorKind.NotFound, $"there is no catalogue entry '{datasetId}'; load it first (govshare catalogue load DIR).");
+        if (!File.Exists(file))
+        {
+            throw new LakeException(LakeErrorKind.NotFound, $"the file {file} does not exist.");
+        }
+
+        var started = clock.GetUtcNow();
+        var hash = ContentHash(file);
+        var batchId = $"{datasetId}-{hash[..16]}";
+        var baseReport = new BatchReport
+        {
+            BatchId = batchId,
+            DatasetId = datasetId,
+            CatalogueRevision = revision.Revision,
+            File = Path.GetFileName(file),
+            ContentHash = hash,
+            Threshold = revision.Entry.QuarantineThreshold,
+            StartedAt = started,
+        };
+        if (store.FindBatch(batchId) is { Status: "committed" } earlier && IsCommitted(datasetId, batchId))
+        {
+            var previous = JsonSerializer.Deserialize<BatchReport>(earlier.ReportJson, DuckDbPlatformStore.Json)!;
+            return previous with { Status = BatchStatus.AlreadyCommitted, StartedAt = started, FinishedAt = clock.GetUtcNow() };
+        }
+
+        BatchReport report;
+        try
+        {
+            report = Run(revision.Entry, file, baseReport, progress, cancellationToken);
+        }
+        catch (LakeException ex) when (ex.Kind is LakeErrorKind.InvalidInput or LakeErrorKind.Unsupported)
+        {
+            report = baseReport with { Status = BatchStatus.Failed, Message = ex.Message, FinishedAt = clock.GetUtcNow() };
+        }
+
+        store.RecordBatch(new BatchRecord(report.BatchId, datasetId, revision.Revision, report.File,
+            report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
+            report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
+            JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
+        return report;
+    }
+
+    private bool IsCommitted(string datasetId, string batchId)
+    {
+        var path = layout.ProviderTable(datasetId);
+        return DeltaTable.Exists(path) && DeltaTable.Open(path).Snapshot().Transactions.ContainsKey(TxnPrefix + batchId);
+    }
+
+    private BatchReport Run(CatalogueEntry entry, string file, BatchReport report, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(layout.Root, ".tmp", "ingest-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(temp);
+        try
+        {
+            using var connection = LakeDuckDb.OpenInMemory();
+            LakeDuckDb.Execute(connection, $"SET temp_directory = {LakeDuckDb.Literal(temp)}");
+            LakeDuckDb.Execute(connection, "SET preserve_insertion_order = false");
+            using var source = RecordSources.Open(file, entry);
+            var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock));
+            var staged = Stage(connection, entry, source, checker, new FileInfo(file).Length, progress, cancellationToken);
+            report = report with { ReadAs = source.Description };
+            progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "checking duplicate keys"));
+            QuarantineDuplicates(connection, entry, file, checker, staged);
+
+            var quarantined = staged.Quarantined;
+            report = report with
+            {
+                Read = staged.Read,
+                Accepted = staged.Read - quarantined,
+                Quarantined = quarantined,
+                QuarantineReasons = staged.Reasons.Summary(),
+                Warnings = staged.Warnings.Summary(),
+            };
+            if (report.Read > 0 && report.QuarantineRate > entry.QuarantineThreshold)
+            {
+                var top = string.Join(", ", report.QuarantineReasons.Take(3).Select(r => $"{r.Code} {r.Count:N0}"));
+                return report with
+                {
+                    Status = BatchStatus.Refused,
+                    Message = $"{report.QuarantineRate:P1} of the rows failed the checks, more than the entry's threshold of {entry.QuarantineThreshold:P0} " +
+                        $"(top reasons: {top}); nothing was committed",
+                    FinishedAt = clock.GetUtcNow(),
+                };
+            }
+
+            progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "committing"));
+            return Commit(connection, entry, report, staged);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless; vacuum-like cleanup can remove it later.
+            }
+        }
+    }
+
+    /// <summary>What staging found: counts and the reasons, kept in bounded memory (rows live in DuckDB).</summary>
+    private sealed class Staged
+    {
+        public long Read { get; set; }
+
+        public long Quarantined { get; set; }
+
+        public ReasonTally Reasons { get; } = new();
+
+        public ReasonTally Warnings { get; } = new();
+
+        public required IReadOnlyList<string> Columns { get; init; }
+    }
+
+    private Staged Stage(
+        DuckDBConnection connection, CatalogueEntry entry, IRecordSource source, RowChecker checker, long totalBytes,
+        IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        var columns = string.Join(", ", checker.Fields.Select(f => $"{LakeDuckDb.Identifier(f.Attribute.Name)} {DeltaTypes.ToDuckDb(f.Attribute.Type)}"));
+        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN)");
+        LakeDuckDb.Execute(connection,
+            "CREATE TABLE rejected (source_row BIGINT, source_line BIGINT, raw VARCHAR, field VARCHAR, reason VARCHAR, message VARCHAR)");
+        var staged = new Staged { Columns = source.Columns };
+        var typed = new object?[checker.Fields.Count];
+        var problems = new List<FieldProblem>();
+        var warnings = new List<RowWarning>();
+        using (var rows = connection.CreateAppender("staging"))
+        using (var rejected = connection.CreateAppender("rejected"))
+        {
+            foreach (var record in source.Records())
+            {
+                staged.Read++;
+                if ((staged.Read & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Report(new IngestProgress(source.BytesRead, totalBytes, staged.Read, "reading"));
+                }
+
+                if (record.Malformed is { } malformed)
+                {
+                    Reject(rejected, staged, record, source.Columns, new FieldProblem("", QuarantineReasons.MalformedRow, malformed), []);
+                    continue;
+                }
+
+                var deletion = checker.IsDeletion(record.Values);
+                checker.Check(record.Values, typed, deletion, problems, warnings);
+                if (problems.Count > 0)
+                {
+                    Reject(rejected, staged, record, source.Columns, problems[0], problems.Skip(1));
+                    continue;
+                }
+
+                foreach (var warning in warnings)
+                {
+                    staged.Warnings.Add(warning.Code, warning.Field, $"row {record.Row}: {warning.Message}");
+                }
+
+                var row = rows.CreateRow();
+                foreach (var value in typed)
+                {
+                    AppendTyped(row, value);
+                }
+
+                row.AppendValue(record.Row).AppendValue(deletion).EndRow();
+            }
+        }
+
+        return staged;
+    }
+
+    private static void Reject(DuckDBAppender rejected, Staged staged, SourceRecord record, IReadOnlyList<string> columns, FieldProblem first, IEnumerable<FieldProblem> more)
+    {
+        var others = more.ToList();
+        var message = others.Count == 0 ? first.Message : $"{first.Message}; also: {string.Join("; ", others.Select(o => o.Message))}";
+        rejected.CreateRow()
+            .AppendValue(record.Row).AppendValue(record.Line).AppendValue(record.Raw(columns))
+            .AppendValue(first.Field).AppendValue(first.Reason).AppendValue(message)
+            .EndRow();
+        staged.Quarantined++;
+        staged.Reasons.Add(first.Reason, first.Field.Length == 0 ? null : first.Field, $"row {record.Row}: {first.Message}");
+    }
+
+    private static void AppendTyped(IDuckDBAppenderRow row, object? value)
+    {
+        _ = value switch
+        {
+            null => row.AppendNullValue(),
+            string s => row.AppendValue(s),
+            DateOnly d => row.AppendValue((DateOnly?)d),
+            DateTime t => row.AppendValue((DateTime?)t),
+            long l => row.AppendValue((long?)l),
+            int i => row.AppendValue((int?)i),
+            double x => row.AppendValue((double?)x),
+            decimal m => row.AppendValue((decimal?)m),
+            bool b => row.AppendValue((bool?)b),
+            _ => throw new InvalidOperationException($"no DuckDB value for {value.GetType()}"),
+        };
+    }
+
+    /// <summary>Moves every row of a key delivered more than once to quarantine (reason duplicate_key): which
+    /// row is right is the provider's call, not a guess. The raw rows are read again from the file.</summary>
+    private static void QuarantineDuplicates(DuckDBConnection connection, CatalogueEntry entry, string file, RowChecker checker, Staged staged)
+    {
+        var key = LakeDuckDb.Identifier(checker.Fields[checker.KeyIndex].Attribute.Name);
+        LakeDuckDb.Execute(connection,
+            $"CREATE TABLE duplicates AS SELECT __source_row AS source_row, CAST({key} AS VARCHAR) AS key, count(*) OVER (PARTITION BY {key}) AS copies " +
+            $"FROM staging QUALIFY copies > 1");
+        var count = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM duplicates"), CultureInfo.InvariantCulture);
+        if (count == 0)
+        {
+            return;
+        }
+
+        var rows = new Dictionary<long, (string Key, long Copies)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT source_row, key, copies FROM duplicates";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows[reader.GetInt64(0)] = (reader.GetString(1), reader.GetInt64(2));
+            }
+        }
+
+        var keyColumn = checker.Fields[checker.KeyIndex].Mapping.Source;
+        using (var source = RecordSources.Open(file, entry))
+        using (var rejected = connection.CreateAppender("rejected"))
+        {
+            foreach (var record in source.Records())
+            {
+                if (rows.TryGetValue(record.Row, out var duplicate))
+                {
+                    var shown = entry.KeyKind == IdentifierKind.Citizen ? CitizenIdNumber.Mask(duplicate.Key) : duplicate.Key;
+                    Reject(rejected, staged, record, source.Columns, new FieldProblem(keyColumn, QuarantineReasons.DuplicateKey,
+                        $"{keyColumn} '{shown}' is delivered {duplicate.Copies} times in this file; every copy is quarantined"), []);
+                }
+            }
+        }
+
+        LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
+    }
+
+    private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)
+    {
+        var now = clock.GetUtcNow();
+        var txn = new TxnAction(TxnPrefix + report.BatchId, 1);
+        var parameters = new Dictionary<string, string> { ["dataset"] = entry.Id, ["file"] = report.File };
+        var options = new CommitOptions { BatchId = report.BatchId, Transaction = txn, Clock = clock, Parameters = parameters };
+
+        long? quarantineVersion = null;
+        if (report.Quarantined > 0)
+        {
+            var quarantine = QuarantineTables.OpenOrCreate(layout, entry.Id, clock);
+            var result = quarantine.Append(connection,
+                $"SELECT {LakeDuckDb.Literal(report.BatchId)} AS batch_id, {LakeDuckDb.Literal(entry.Id)} AS dataset_id, " +
+                $"{LakeDuckDb.Literal(report.File)} AS source_file, source_row, source_line, raw, field, reason, message, " +
+                $"{Timestamp(now)} AS quarantined_at FROM rejected ORDER BY source_row", options);
+            quarantineVersion = result.Version;
+        }
+
+        var table = ProviderTables.OpenOrCreate(layout, entry, clock);
+        var snapshot = table.Snapshot();
+        if (snapshot.Transactions.ContainsKey(txn.AppId))
+        {
+            return report with { Status = BatchStatus.AlreadyCommitted, Version = snapshot.Version, QuarantineVersion = quarantineVersion, FinishedAt = clock.GetUtcNow() };
+        }
+
+        var key = LakeDuckDb.Identifier(entry.Table.Key);
+        var current = $"SELECT * FROM ({snapshot.ToDuckDbQuery()}) t";
+        var select = ProviderColumns(snapshot.Schema, staged, entry, report.BatchId, now);
+        var counts = Counts(connection, key, current);
+        CommitResult commit;
+        long ended = 0, deleted = 0;
+        if (entry.Delivery.Mode == DeliveryMode.Full)
+        {
+            ended = Convert.ToInt64(LakeDuckDb.Scalar(connection,
+                $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key})"),
+                CultureInfo.InvariantCulture);
+            var endedColumns = string.Join(", ", snapshot.Schema.Fields.Select(f => f.Name switch
+            {
+                "record_status" => $"CASE WHEN record_status = '{BaseTable.CurrentRecord}' THEN 'ended' ELSE record_status END AS record_status",
+                "ended_at" => $"CASE WHEN record_status = '{BaseTable.CurrentRecord}' THEN {Timestamp(now)} ELSE ended_at END AS ended_at",
+                "ended_batch" => $"CASE WHEN record_status = '{BaseTable.CurrentRecord}' THEN {LakeDuckDb.Literal(report.BatchId)} ELSE ended_batch END AS ended_batch",
+                var name => LakeDuckDb.Identifier(name),
+            }));
+            commit = table.Overwrite(connection,
+                $"SELECT {select} FROM staging s UNION ALL " +
+                $"SELECT {endedColumns} FROM ({current}) t WHERE NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key})",
+                snapshot, options);
+        }
+        else
+        {
+            var deletedColumns = string.Join(", ", snapshot.Schema.Fields.Select(f => f.Name switch
+            {
+                "record_status" => "'deleted' AS record_status",
+                "ended_at" => $"{Timestamp(now)} AS ended_at",
+                "ended_batch" => $"{LakeDuckDb.Literal(report.BatchId)} AS ended_batch",
+                var name => "t." + LakeDuckDb.Identifier(name),
+            }));
+            LakeDuckDb.Execute(connection,
+                $"CREATE TABLE merge_source AS SELECT {select} FROM staging s WHERE NOT s.__deleted UNION ALL " +
+                $"SELECT {deletedColumns} FROM ({current}) t JOIN staging s ON s.{key} = t.{key} AND s.__deleted");
+            deleted = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM merge_source WHERE record_status = 'deleted'"), CultureInfo.InvariantCulture);
+            var unknown = LakeDuckDb.Strings(connection,
+                $"SELECT CAST(__source_row AS VARCHAR) FROM staging s WHERE s.__deleted AND NOT EXISTS (SELECT 1 FROM ({current}) t WHERE t.{key} = s.{key}) ORDER BY 1").ToList();
+            foreach (var row in unknown)
+            {
+                staged.Warnings.Add(IngestionWarnings.DeletionOfUnknownKey, entry.Delivery.DeletionColumn,
+                    $"row {row}: marks a key for deletion that the table does not hold");
+            }
+
+            report = report with { Warnings = staged.Warnings.Summary() };
+            commit = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM merge_source"), CultureInfo.InvariantCulture) == 0
+                ? table.Append(connection, "SELECT * FROM merge_source", options)
+                : table.Merge(connection, "SELECT * FROM merge_source", [entry.Table.Key], null, options);
+        }
+
+        return report with
+        {
+            Status = commit.AlreadyApplied ? BatchStatus.AlreadyCommitted : BatchStatus.Committed,
+            Version = commit.Version,
+            QuarantineVersion = quarantineVersion,
+            Inserted = counts.Inserted,
+            Updated = counts.Updated,
+            Ended = ended,
+            Deleted = deleted,
+            FinishedAt = clock.GetUtcNow(),
+        };
+    }
+
+    /// <summary>Upserted keys the table did not hold (inserted) and did (updated).</summary>
+    private static (long Inserted, long Updated) Counts(DuckDBConnection connection, string key, string current)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT count(*) FILTER (WHERE t.k IS NULL), count(*) FILTER (WHERE t.k IS NOT NULL) " +
+            $"FROM staging s LEFT JOIN (SELECT {key} AS k FROM ({current}) c) t ON t.k = s.{key} WHERE NOT s.__deleted";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>The provider table's columns from a staged row: mapped attributes, provenance, NULL for attributes
+    /// an earlier revision mapped and this one does not.</summary>
+    private static string ProviderColumns(DeltaSchema schema, Staged staged, CatalogueEntry entry, string batchId, DateTimeOffset now)
+    {
+        var mapped = entry.Fields.Select(f => f.Target).ToHashSet(StringComparer.Ordinal);
+        _ = staged;
+        return string.Join(", ", schema.Fields.Select(f => f.Name switch
+        {
+            "providing_agency" => $"{LakeDuckDb.Literal(entry.Agency.Code)} AS providing_agency",
+            "batch_id" => $"{LakeDuckDb.Literal(batchId)} AS batch_id",
+            "ingested_at" => $"{Timestamp(now)} AS ingested_at",
+            "source_row" => "s.__source_row AS source_row",
+            "record_status" => $"'{BaseTable.CurrentRecord}' AS record_status",
+            "ended_at" => "CAST(NULL AS TIMESTAMPTZ) AS ended_at",
+            "ended_batch" => "CAST(NULL AS VARCHAR) AS ended_batch",
+            var name when mapped.Contains(name) => $"s.{LakeDuckDb.Identifier(name)}",
+            var name => $"CAST(NULL AS {f.DuckDbType}) AS {LakeDuckDb.Identifier(name)}",
+        }));
+    }
+
+    private static string Timestamp(DateTimeOffset instant) =>
+        $"TIMESTAMPTZ '{instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'";
+
+    /// <summary>SHA-256 of a file, hex.</summary>
+    public static string ContentHash(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
+
+/// <summary>Counts per reason with the first examples (bounded memory however many rows fail).</summary>
+internal sealed class ReasonTally
+{
+    private readonly Dictionary<string, (long Count, Dictionary<string, long> Fields, List<string> Examples)> _reasons = new(StringComparer.Ordinal);
+
+    public void Add(string code, string? field, string example)
+    {
+        if (!_reasons.TryGetValue(code, out var entry))
+        {
+            entry = (0, new Dictionary<string, long>(StringComparer.Ordinal), []);
+        }
+
+        if (field is not null)
+        {
+            entry.Fields[field] = entry.Fields.GetValueOrDefault(field) + 1;
+        }
+
+        if (entry.Examples.Count < 5)
+        {
+            entry.Examples.Add(example);
+        }
+
+        _reasons[code] = (entry.Count + 1, entry.Fields, entry.Examples);
+    }
+
+    public IReadOnlyList<ReasonCount> Summary() =>
+        _reasons.OrderByDescending(r => r.Value.Count).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => new ReasonCount(r.Key, r.Value.Fields.Count == 0 ? null : r.Value.Fields.MaxBy(f => f.Value).Key, r.Value.Count, r.Value.Examples.ToList()))
+            .ToList();
+}

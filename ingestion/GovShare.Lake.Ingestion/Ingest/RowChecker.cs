@@ -1,0 +1,507 @@
+using System.Globalization;
+using System.Text;
+using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Catalogue;
+using GovShare.Lake.Identifiers;
+
+namespace GovShare.Lake.Ingestion.Ingest;
+
+/// <summary>Why a row was quarantined: stable codes that reports, tests and the UI rely on.</summary>
+public static class QuarantineReasons
+{
+    /// <summary>The row could not be split into the file's columns (field count, unclosed quote, bad JSON).</summary>
+    public const string MalformedRow = "malformed_row";
+
+    /// <summary>A required field is empty.</summary>
+    public const string MissingRequired = "missing_required";
+
+    /// <summary>An identifier fails its standard's rules (check character, region, date, length).</summary>
+    public const string InvalidIdentifier = "invalid_identifier";
+
+    /// <summary>A date that does not exist or cannot be read.</summary>
+    public const string InvalidDate = "invalid_date";
+
+    /// <summary>A real date that cannot be right (a birth date in the future, before 1880).</summary>
+    public const string ImplausibleDate = "implausible_date";
+
+    /// <summary>A number, boolean or timestamp that cannot be read, or out of range.</summary>
+    public const string InvalidValue = "invalid_value";
+
+    /// <summary>A code neither mapped by the entry nor allowed by the attribute's enumeration.</summary>
+    public const string InvalidEnum = "invalid_enum";
+
+    /// <summary>A key delivered more than once in one file: every row with it is quarantined.</summary>
+    public const string DuplicateKey = "duplicate_key";
+}
+
+/// <summary>Cross-field warnings: recorded in the batch report, the row is still accepted.</summary>
+public static class IngestionWarnings
+{
+    /// <summary>The birth date column differs from the birth date in the citizen ID.</summary>
+    public const string BirthDateDiffersFromId = "birth_date_differs_from_id";
+
+    /// <summary>The sex column differs from the sex encoded in the citizen ID.</summary>
+    public const string SexDiffersFromId = "sex_differs_from_id";
+
+    /// <summary>The division embedded in a USCC differs from the declared registered division.</summary>
+    public const string UsccDivisionDiffers = "uscc_division_differs";
+
+    /// <summary>A deletion marker for a key the table does not hold.</summary>
+    public const string DeletionOfUnknownKey = "deletion_of_unknown_key";
+}
+
+/// <summary>One problem of one field of a row.</summary>
+internal readonly record struct FieldProblem(string Field, string Reason, string Message);
+
+/// <summary>A cross-field observation about an accepted row.</summary>
+internal readonly record struct RowWarning(string Code, string Field, string Message);
+
+/// <summary>How one mapped column is turned into a typed attribute value.</summary>
+internal sealed class FieldPlan
+{
+    public required FieldMapping Mapping { get; init; }
+
+    public required BaseAttribute Attribute { get; init; }
+
+    public required int Column { get; init; }
+
+    public required bool IsKey { get; init; }
+
+    /// <summary>The identifier kind to check, <see cref="IdentifierKind.Unknown"/> for "any kind", null for none.</summary>
+    public IdentifierKind? Identifier { get; init; }
+
+    /// <summary>Dates that cannot lie in the future (birth, establishment, issue, status change).</summary>
+    public bool PastOnly { get; init; }
+
+    public bool Upper { get; init; }
+
+    public bool Lower { get; init; }
+
+    public bool HalfWidth { get; init; }
+
+    public bool RemoveSpaces { get; init; }
+}
+
+/// <summary>Checks and converts each row of a delivery per its catalogue entry: transforms, required
+/// fields, code maps, types, enumerations, identifiers, date sanity; then the cross-field warnings.</summary>
+internal sealed class RowChecker
+{
+    private static readonly HashSet<string> PastAttributes = new(StringComparer.Ordinal) { "birth_date", "established_date", "issue_date", "status_date" };
+
+    private static readonly string[] CommonDateFormats =
+    [
+        "yyyy-MM-dd", "yyyyMMdd", "yyyy/M/d", "yyyy-M-d", "yyyy.M.d", "yyyy年M月d日", "yyyy/MM/dd", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss",
+        "yyyy/M/d H:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF",
+    ];
+
+    private readonly IdentifierValidator _validator;
+    private readonly DateOnly _today;
+    private readonly int _sexField = -1;
+    private readonly int _birthField = -1;
+    private readonly int _divisionField = -1;
+
+    public RowChecker(CatalogueEntry entry, IReadOnlyList<string> columns, IdentifierValidator validator, DateOnly today)
+    {
+        _validator = validator;
+        _today = today;
+        var table = entry.Table;
+        var plans = new List<FieldPlan>();
+        foreach (var mapping in entry.Fields)
+        {
+            var column = IndexOf(columns, mapping.Source);
+            var isKey = mapping.Source == entry.KeyColumn;
+            var identifier = isKey && entry.KeyKind is { } keyKind ? keyKind
+                : mapping.Identifier is "any" ? IdentifierKind.Unknown
+                : IdentifierKindNames.TryParse(mapping.Identifier, out var kind) ? kind : (IdentifierKind?)null;
+            plans.Add(new FieldPlan
+            {
+                Mapping = mapping,
+                Attribute = table.Find(mapping.Target)!,
+                Column = column,
+                IsKey = isKey,
+                Identifier = identifier,
+                PastOnly = PastAttributes.Contains(mapping.Target),
+                Upper = mapping.Transforms.Contains("upper"),
+                Lower = mapping.Transforms.Contains("lower"),
+                HalfWidth = mapping.Transforms.Contains("halfwidth"),
+                RemoveSpaces = mapping.Transforms.Contains("remove_spaces"),
+            });
+        }
+
+        Fields = plans;
+        KeyIndex = plans.FindIndex(p => p.IsKey);
+        if (entry.KeyKind == IdentifierKind.Citizen)
+        {
+            _sexField = plans.FindIndex(p => p.Mapping.Target == "sex");
+            _birthField = plans.FindIndex(p => p.Mapping.Target == "birth_date");
+        }
+
+        if (entry.KeyKind == IdentifierKind.Uscc)
+        {
+            _divisionField = plans.FindIndex(p => p.Mapping.Target == "registered_division");
+        }
+
+        if (entry.Delivery.DeletionColumn is { } marker)
+        {
+            DeletionColumn = IndexOf(columns, marker);
+            DeletionValues = entry.Delivery.DeletionValues.ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The mapped fields, in entry order (the staging table's column order).</summary>
+    public IReadOnlyList<FieldPlan> Fields { get; }
+
+    /// <summary>The position of the key among <see cref="Fields"/>.</summary>
+    public int KeyIndex { get; }
+
+    private int DeletionColumn { get; } = -1;
+
+    private HashSet<string> DeletionValues { get; } = [];
+
+    /// <summary>True when the row carries the entry's deletion marker.</summary>
+    public bool IsDeletion(string?[] values) =>
+        DeletionColumn >= 0 && values[DeletionColumn] is { } marker && DeletionValues.Contains(marker.Trim());
+
+    /// <summary>Converts a row into <paramref name="typed"/> (one value per field, null for empty); returns the
+    /// problems (none: the row is accepted). A deletion row needs only its key.</summary>
+    public void Check(string?[] values, object?[] typed, bool deletion, List<FieldProblem> problems, List<RowWarning> warnings)
+    {
+        problems.Clear();
+        warnings.Clear();
+        IdentifierCheck? keyCheck = null;
+        for (var i = 0; i < Fields.Count; i++)
+        {
+            var plan = Fields[i];
+            typed[i] = null;
+            if (deletion && !plan.IsKey)
+            {
+                continue;
+            }
+
+            var text = Transform(plan, plan.Column >= 0 ? values[plan.Column] : null);
+            if (text.Length == 0)
+            {
+                if (plan.Mapping.Required || plan.IsKey)
+                {
+                    problems.Add(new FieldProblem(plan.Mapping.Source, QuarantineReasons.MissingRequired, $"{plan.Mapping.Source} is required but empty"));
+                }
+
+                continue;
+            }
+
+            if (plan.Mapping.Map.TryGetValue(text, out var mapped))
+            {
+                text = mapped;
+            }
+
+            if (plan.Identifier is { } kind)
+            {
+                var check = kind == IdentifierKind.Unknown ? _validator.Check(text) : _validator.Check(text, kind);
+                if (!check.IsValid)
+                {
+                    var shown = check.Kind == IdentifierKind.Citizen || kind == IdentifierKind.Citizen ? CitizenIdNumber.Mask(text) : text;
+                    problems.Add(new FieldProblem(plan.Mapping.Source, QuarantineReasons.InvalidIdentifier,
+                        $"{plan.Mapping.Source} '{shown}' is not a valid {(kind == IdentifierKind.Unknown ? "identifier" : kind.ToName())}: {check.Reason}"));
+                    continue;
+                }
+
+                text = check.Normalized ?? text;
+                if (plan.IsKey)
+                {
+                    keyCheck = check;
+                }
+            }
+
+            if (Parse(plan, text, out var value) is { } problem)
+            {
+                problems.Add(problem);
+                continue;
+            }
+
+            if (plan.Attribute.Values is { } allowed && value is string s && !allowed.Contains(s))
+            {
+                var codes = plan.Mapping.Map.Count == 0 ? "" : $" or a mapped code ({string.Join(", ", plan.Mapping.Map.Keys)})";
+                problems.Add(new FieldProblem(plan.Mapping.Source, QuarantineReasons.InvalidEnum,
+                    $"{plan.Mapping.Source} '{text}' is not one of {string.Join(", ", allowed)}{codes}"));
+                continue;
+            }
+
+            typed[i] = value;
+        }
+
+        if (problems.Count == 0 && keyCheck is not null && !deletion)
+        {
+            CrossCheck(keyCheck, typed, warnings);
+        }
+    }
+
+    private void CrossCheck(IdentifierCheck key, object?[] typed, List<RowWarning> warnings)
+    {
+        if (key.Citizen is { } citizen)
+        {
+            if (_birthField >= 0 && typed[_birthField] is DateOnly birth && birth != citizen.BirthDate)
+            {
+                warnings.Add(new RowWarning(IngestionWarnings.BirthDateDiffersFromId, Fields[_birthField].Mapping.Source,
+                    $"{Fields[_birthField].Mapping.Source} {birth:yyyy-MM-dd} differs from the birth date in the ID number ({citizen.BirthDate:yyyy-MM-dd})"));
+            }
+
+            var sex = citizen.Sex == Sex.Male ? "male" : "female";
+            if (_sexField >= 0 && typed[_sexField] is string declared && declared != sex)
+            {
+                warnings.Add(new RowWarning(IngestionWarnings.SexDiffersFromId, Fields[_sexField].Mapping.Source,
+                    $"{Fields[_sexField].Mapping.Source} says {declared}, the ID number's sequence digit says {sex}"));
+            }
+        }
+
+        if (_divisionField >= 0 && key.Kind == IdentifierKind.Uscc && key.Normalized is { Length: 18 } uscc
+            && typed[_divisionField] is string division && !string.Equals(uscc.Substring(2, 6), division, StringComparison.Ordinal))
+        {
+            warnings.Add(new RowWarning(IngestionWarnings.UsccDivisionDiffers, Fields[_divisionField].Mapping.Source,
+                $"the credit code's registration division {uscc.Substring(2, 6)} differs from {Fields[_divisionField].Mapping.Source} {division}"));
+        }
+    }
+
+    private static string Transform(FieldPlan plan, string? raw)
+    {
+        if (raw is null)
+        {
+            return "";
+        }
+
+        var text = raw.Trim();
+        if (plan.HalfWidth)
+        {
+            text = HalfWidth(text);
+        }
+
+        if (plan.RemoveSpaces)
+        {
+            text = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+        }
+
+        if (plan.Upper)
+        {
+            text = text.ToUpperInvariant();
+        }
+        else if (plan.Lower)
+        {
+            text = text.ToLowerInvariant();
+        }
+
+        return text;
+    }
+
+    /// <summary>Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their half-width forms.</summary>
+    internal static string HalfWidth(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\u3000', '\uFF5E'))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(c switch
+            {
+                >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+                '\u3000' => ' ',
+                _ => c,
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private FieldProblem? Parse(FieldPlan plan, string text, out object? value)
+    {
+        value = null;
+        var source = plan.Mapping.Source;
+        var type = plan.Attribute.Type;
+        switch (type)
+        {
+            case "string":
+                value = text;
+                return null;
+            case "date":
+                if (!TryParseDate(text, plan.Mapping.Formats, out var date, out var impossible))
+                {
+                    return new FieldProblem(source, QuarantineReasons.InvalidDate, impossible
+                        ? $"{source} '{text}' is not a real date"
+                        : $"{source} '{text}' is not a date in a known form ({string.Join(", ", plan.Mapping.Formats.Count > 0 ? plan.Mapping.Formats : ["yyyy-MM-dd", "yyyyMMdd", "yyyy/M/d", "yyyy年M月d日"])})");
+                }
+
+                if (date.Year < IdentifierValidator.EarliestBirthYear || date.Year > 2200 || (plan.PastOnly && date > _today))
+                {
+                    return new FieldProblem(source, QuarantineReasons.ImplausibleDate, plan.PastOnly && date > _today
+                        ? $"{source} {date:yyyy-MM-dd} lies in the future"
+                        : $"{source} {date:yyyy-MM-dd} is outside {IdentifierValidator.EarliestBirthYear}–2200");
+                }
+
+                value = date;
+                return null;
+            case "timestamp":
+                if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var timestamp))
+                {
+                    value = timestamp;
+                    return null;
+                }
+
+                return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is not a date and time");
+            case "long" or "integer":
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                    && (type == "long" || number is >= int.MinValue and <= int.MaxValue))
+                {
+                    value = type == "long" ? number : (int)number;
+                    return null;
+                }
+
+                return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is not a whole number");
+            case "double":
+                if (double.TryParse(text.Replace(",", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
+                {
+                    value = real;
+                    return null;
+                }
+
+                return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is not a number");
+            case "boolean":
+                value = text.ToLowerInvariant() switch
+                {
+                    "true" or "1" or "yes" or "y" or "是" => true,
+                    "false" or "0" or "no" or "n" or "否" => false,
+                    _ => null,
+                };
+                return value is null ? new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is not true or false (是/否)") : null;
+            default:
+                if (type.StartsWith("decimal(", StringComparison.Ordinal))
+                {
+                    return ParseDecimal(source, type, text, out value);
+                }
+
+                return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source}: the type {type} cannot be loaded from text");
+        }
+    }
+
+    private static FieldProblem? ParseDecimal(string source, string type, string text, out object? value)
+    {
+        value = null;
+        var parts = type["decimal(".Length..^1].Split(',');
+        var precision = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        var scale = int.Parse(parts[1], CultureInfo.InvariantCulture);
+        var cleaned = text.Replace(",", "", StringComparison.Ordinal);
+        var multiplier = 1m;
+        if (cleaned.EndsWith("万元", StringComparison.Ordinal) || cleaned.EndsWith('万'))
+        {
+            multiplier = 10_000m;
+            cleaned = cleaned.TrimEnd('元').TrimEnd('万');
+        }
+        else if (cleaned.EndsWith('元'))
+        {
+            cleaned = cleaned.TrimEnd('元');
+        }
+
+        if (!decimal.TryParse(cleaned, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+        {
+            return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is not an amount");
+        }
+
+        amount = Math.Round(amount * multiplier, scale, MidpointRounding.AwayFromZero);
+        if (Math.Abs(amount) >= (decimal)Math.Pow(10, precision - scale))
+        {
+            return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' has more than {precision - scale} digits before the decimal point");
+        }
+
+        value = amount;
+        return null;
+    }
+
+    /// <summary>Reads a date in the declared formats or the common ones; <paramref name="impossible"/> tells a
+    /// well-formed date that does not exist (2023-02-30) from text that is no date at all.</summary>
+    internal static bool TryParseDate(string text, IReadOnlyList<string> formats, out DateOnly date, out bool impossible)
+    {
+        impossible = false;
+        if (FastDate(text, out date, out impossible))
+        {
+            return true;
+        }
+
+        if (impossible)
+        {
+            return false;
+        }
+
+        var patterns = formats.Count > 0 ? formats : (IReadOnlyList<string>)CommonDateFormats;
+        foreach (var format in patterns)
+        {
+            if (DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                date = DateOnly.FromDateTime(parsed);
+                return true;
+            }
+        }
+
+        // Shaped like a date but not one: say so rather than "unknown form".
+        var digits = text.Where(char.IsAsciiDigit).ToArray();
+        impossible = digits.Length == 8 && text.Length <= 11;
+        return false;
+    }
+
+    /// <summary>yyyyMMdd and yyyy-MM-dd without the general parser (most deliveries use one of them).</summary>
+    private static bool FastDate(string text, out DateOnly date, out bool impossible)
+    {
+        date = default;
+        impossible = false;
+        int year, month, day;
+        if (text.Length == 8 && text.All(char.IsAsciiDigit))
+        {
+            year = Digits(text, 0, 4);
+            month = Digits(text, 4, 2);
+            day = Digits(text, 6, 2);
+        }
+        else if (text.Length == 10 && text[4] == '-' && text[7] == '-' && text.AsSpan(0, 4).IndexOfAnyExceptInRange('0', '9') < 0
+            && text.AsSpan(5, 2).IndexOfAnyExceptInRange('0', '9') < 0 && text.AsSpan(8, 2).IndexOfAnyExceptInRange('0', '9') < 0)
+        {
+            year = Digits(text, 0, 4);
+            month = Digits(text, 5, 2);
+            day = Digits(text, 8, 2);
+        }
+        else
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            impossible = true;
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static int Digits(string text, int start, int length)
+    {
+        var value = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            value = value * 10 + (text[i] - '0');
+        }
+
+        return value;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

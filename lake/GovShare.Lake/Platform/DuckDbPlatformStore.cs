@@ -1,0 +1,296 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DuckDB.NET.Data;
+using GovShare.Lake.Catalogue;
+
+namespace GovShare.Lake.Platform;
+
+/// <summary>The embedded platform store: a DuckDB database file in the lake folder (<c>platform.duckdb</c>).
+/// DuckDB lets one process at a time open a database file for writing, so the file is opened for each
+/// operation and closed after it; a process that finds it locked by another (the CLI while <c>serve</c>
+/// runs) waits and retries for up to <see cref="LockTimeout"/>. Schema migrations are numbered and run on
+/// open, each in its own transaction, recorded in <c>schema_migrations</c>.</summary>
+public sealed class DuckDbPlatformStore : IPlatformStore
+{
+    /// <summary>The file name of the store in the lake folder.</summary>
+    public const string FileName = "platform.duckdb";
+
+    /// <summary>How long an operation waits for another process to release the database file.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The migrations, in order. Never edit one that has shipped: add the next.</summary>
+    internal static readonly IReadOnlyList<(int Version, string Name, string Sql)> Migrations =
+    [
+        (1, "catalogue revisions", """
+            CREATE TABLE catalogue_revisions (
+                entry_id VARCHAR NOT NULL,
+                revision INTEGER NOT NULL,
+                valid_from TIMESTAMP NOT NULL,
+                content_hash VARCHAR NOT NULL,
+                changes VARCHAR NOT NULL,
+                source_file VARCHAR,
+                definition VARCHAR NOT NULL,
+                PRIMARY KEY (entry_id, revision));
+            """),
+        (2, "delivery batches", """
+            CREATE TABLE batches (
+                batch_id VARCHAR PRIMARY KEY,
+                dataset_id VARCHAR NOT NULL,
+                catalogue_revision INTEGER NOT NULL,
+                file_name VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                rows_read BIGINT NOT NULL,
+                accepted BIGINT NOT NULL,
+                quarantined BIGINT NOT NULL,
+                warnings BIGINT NOT NULL,
+                version BIGINT,
+                started_at TIMESTAMP NOT NULL,
+                finished_at TIMESTAMP NOT NULL,
+                report VARCHAR NOT NULL);
+            CREATE INDEX batches_dataset ON batches (dataset_id, finished_at);
+            """),
+    ];
+
+    /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private readonly string _connectionString;
+
+    private DuckDbPlatformStore(string path)
+    {
+        Path = path;
+        _connectionString = $"DataSource={path}";
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>Opens (creating when absent) the store of a lake folder and migrates it.</summary>
+    public static DuckDbPlatformStore Open(string lakeFolder)
+    {
+        Directory.CreateDirectory(lakeFolder);
+        var store = new DuckDbPlatformStore(System.IO.Path.Combine(System.IO.Path.GetFullPath(lakeFolder), FileName));
+        store.Migrate();
+        return store;
+    }
+
+    private void Migrate()
+    {
+        using var connection = Connect();
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        var applied = Convert.ToInt32(Scalar(connection, "SELECT coalesce(max(version), 0) FROM schema_migrations"), System.Globalization.CultureInfo.InvariantCulture);
+        if (applied > Migrations[^1].Version)
+        {
+            throw new LakeException(LakeErrorKind.Unsupported,
+                $"the platform store {Path} is at schema version {applied}, newer than this build knows ({Migrations[^1].Version}); use a newer GovShare Lake.");
+        }
+
+        foreach (var (version, name, sql) in Migrations.Where(m => m.Version > applied))
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, sql);
+            Execute(connection, "INSERT INTO schema_migrations VALUES ($v, $n, $t)", ("v", version), ("n", name), ("t", DateTime.UtcNow));
+            transaction.Commit();
+        }
+
+        SchemaVersion = Migrations[^1].Version;
+    }
+
+    /// <inheritdoc />
+    public CatalogueRevision SaveCatalogueEntry(CatalogueEntry entry, DateTimeOffset now, string? sourceFile = null)
+    {
+        CatalogueValidator.EnsureValid(entry);
+        var definition = JsonSerializer.Serialize(entry, Json);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(definition)));
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        var latest = ReadRevisions(connection, "WHERE entry_id = $id ORDER BY revision DESC LIMIT 1", ("id", entry.Id)).FirstOrDefault();
+        if (latest is not null && latest.ContentHash == hash)
+        {
+            return latest;
+        }
+
+        var revision = new CatalogueRevision(entry, (latest?.Revision ?? 0) + 1, now, hash, Differences(latest?.Entry, entry), sourceFile);
+        Execute(connection, "INSERT INTO catalogue_revisions VALUES ($id, $rev, $at, $hash, $changes, $file, $def)",
+            ("id", entry.Id), ("rev", revision.Revision), ("at", now.UtcDateTime), ("hash", hash),
+            ("changes", string.Join(",", revision.Changes)), ("file", sourceFile), ("def", definition));
+        transaction.Commit();
+        return revision;
+    }
+
+    /// <inheritdoc />
+    public CatalogueRevision? FindCatalogueEntry(string id)
+    {
+        using var connection = Connect();
+        return ReadRevisions(connection, "WHERE entry_id = $id ORDER BY revision DESC LIMIT 1", ("id", id)).FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<CatalogueRevision> ListCatalogue()
+    {
+        using var connection = Connect();
+        return ReadRevisions(connection, "QUALIFY row_number() OVER (PARTITION BY entry_id ORDER BY revision DESC) = 1 ORDER BY entry_id");
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<CatalogueRevision> CatalogueHistory(string id)
+    {
+        using var connection = Connect();
+        return ReadRevisions(connection, "WHERE entry_id = $id ORDER BY revision", ("id", id));
+    }
+
+    /// <inheritdoc />
+    public void RecordBatch(BatchRecord batch)
+    {
+        using var connection = Connect();
+        Execute(connection, "INSERT OR REPLACE INTO batches VALUES ($b, $d, $r, $f, $s, $read, $acc, $q, $w, $v, $start, $end, $report)",
+            ("b", batch.BatchId), ("d", batch.DatasetId), ("r", batch.CatalogueRevision), ("f", batch.FileName), ("s", batch.Status),
+            ("read", batch.Read), ("acc", batch.Accepted), ("q", batch.Quarantined), ("w", batch.Warnings), ("v", batch.Version),
+            ("start", batch.StartedAt.UtcDateTime), ("end", batch.FinishedAt.UtcDateTime), ("report", batch.ReportJson));
+    }
+
+    /// <inheritdoc />
+    public BatchRecord? FindBatch(string batchId)
+    {
+        using var connection = Connect();
+        return ReadBatches(connection, "WHERE batch_id = $b", ("b", batchId)).FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BatchRecord> ListBatches(string? datasetId = null, int limit = 100)
+    {
+        using var connection = Connect();
+        return datasetId is null
+            ? ReadBatches(connection, $"ORDER BY finished_at DESC, batch_id LIMIT {Math.Max(0, limit)}")
+            : ReadBatches(connection, $"WHERE dataset_id = $d ORDER BY finished_at DESC, batch_id LIMIT {Math.Max(0, limit)}", ("d", datasetId));
+    }
+
+    /// <summary>Which parts of an entry differ between two revisions, in words a catalogue history shows.</summary>
+    internal static IReadOnlyList<string> Differences(CatalogueEntry? before, CatalogueEntry after)
+    {
+        if (before is null)
+        {
+            return ["created"];
+        }
+
+        var changes = new List<string>();
+        void Compare(string part, object? a, object? b)
+        {
+            if (JsonSerializer.Serialize(a, Json) != JsonSerializer.Serialize(b, Json))
+            {
+                changes.Add(part);
+            }
+        }
+
+        Compare("schema", (before.Target, before.KeyColumn, before.KeyKind, before.Fields.Select(f => (f.Target, f.Type)).ToList()),
+            (after.Target, after.KeyColumn, after.KeyKind, after.Fields.Select(f => (f.Target, f.Type)).ToList()));
+        Compare("mapping", before.Fields, after.Fields);
+        Compare("source", before.Source, after.Source);
+        Compare("delivery", before.Delivery, after.Delivery);
+        Compare("sharing", before.Sharing, after.Sharing);
+        Compare("names", (before.Name, before.Description, before.Agency), (after.Name, after.Description, after.Agency));
+        Compare("deadline", before.UpdateDeadline, after.UpdateDeadline);
+        Compare("provision", (before.Provision, before.Themes), (after.Provision, after.Themes));
+        Compare("authority", before.Authoritative, after.Authoritative);
+        Compare("threshold", before.QuarantineThreshold, after.QuarantineThreshold);
+        return changes;
+    }
+
+    private static List<CatalogueRevision> ReadRevisions(DuckDBConnection connection, string clause, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection,
+            $"SELECT definition, revision, valid_from, content_hash, changes, source_file FROM catalogue_revisions {clause}", parameters);
+        using var reader = command.ExecuteReader();
+        var revisions = new List<CatalogueRevision>();
+        while (reader.Read())
+        {
+            var entry = JsonSerializer.Deserialize<CatalogueEntry>(reader.GetString(0), Json)
+                ?? throw new LakeException(LakeErrorKind.Corrupt, "a catalogue revision holds no entry.");
+            revisions.Add(new CatalogueRevision(entry, reader.GetInt32(1), Utc(reader, 2), reader.GetString(3),
+                reader.GetString(4).Split(',', StringSplitOptions.RemoveEmptyEntries), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return revisions;
+    }
+
+    private static List<BatchRecord> ReadBatches(DuckDBConnection connection, string clause, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection,
+            "SELECT batch_id, dataset_id, catalogue_revision, file_name, status, rows_read, accepted, quarantined, warnings, version, " +
+            $"started_at, finished_at, report FROM batches {clause}", parameters);
+        using var reader = command.ExecuteReader();
+        var batches = new List<BatchRecord>();
+        while (reader.Read())
+        {
+            batches.Add(new BatchRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                Utc(reader, 10), Utc(reader, 11), reader.GetString(12)));
+        }
+
+        return batches;
+    }
+
+    private static DateTimeOffset Utc(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    private DuckDBConnection Connect()
+    {
+        var deadline = DateTime.UtcNow + LockTimeout;
+        for (var attempt = 0; ; attempt++)
+        {
+            var connection = new DuckDBConnection(_connectionString);
+            try
+            {
+                connection.Open();
+                return connection;
+            }
+            catch (DuckDBException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline)
+            {
+                // Another process holds the file for one operation: wait for it, with a growing pause.
+                connection.Dispose();
+                Thread.Sleep(Math.Min(500, 20 * (attempt + 1)));
+            }
+            catch (DuckDBException ex)
+            {
+                connection.Dispose();
+                throw new LakeException(LakeErrorKind.Conflict, $"the platform store {Path} cannot be opened: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = Command(connection, sql, []);
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,64 @@
+using GovShare.Lake.Catalogue;
+
+namespace GovShare.Lake.Platform;
+
+/// <summary>One dated revision of a catalogue entry.</summary>
+/// <param name="Entry">The entry as of this revision.</param>
+/// <param name="Revision">1 for the first load, +1 for each change.</param>
+/// <param name="ValidFrom">When the revision was stored.</param>
+/// <param name="ContentHash">SHA-256 of the entry's canonical JSON: an unchanged file is no new revision.</param>
+/// <param name="Changes">What changed from the previous revision (<c>mapping</c>, <c>schema</c>, <c>sharing</c>, ...).</param>
+/// <param name="SourceFile">The YAML file it was loaded from, when it came from one.</param>
+public sealed record CatalogueRevision(
+    CatalogueEntry Entry, int Revision, DateTimeOffset ValidFrom, string ContentHash, IReadOnlyList<string> Changes, string? SourceFile);
+
+/// <summary>The outcome of one delivery, as the platform keeps it (the report in full, plus the figures that
+/// freshness checks and scorecards query).</summary>
+/// <param name="BatchId">Dataset id and the content hash of the file.</param>
+/// <param name="DatasetId">The catalogue entry.</param>
+/// <param name="CatalogueRevision">The entry's revision the file was read with.</param>
+/// <param name="FileName">The delivered file's name (no folder).</param>
+/// <param name="Status"><c>committed</c>, <c>refused</c> (over the quarantine threshold) or <c>failed</c> (unreadable).</param>
+/// <param name="Read">Rows read.</param>
+/// <param name="Accepted">Rows accepted.</param>
+/// <param name="Quarantined">Rows quarantined.</param>
+/// <param name="Warnings">Cross-field warnings.</param>
+/// <param name="Version">The provider table's version that holds the batch, when committed.</param>
+/// <param name="StartedAt">When ingestion began.</param>
+/// <param name="FinishedAt">When it ended.</param>
+/// <param name="ReportJson">The whole batch report, JSON.</param>
+public sealed record BatchRecord(
+    string BatchId, string DatasetId, int CatalogueRevision, string FileName, string Status, long Read, long Accepted, long Quarantined,
+    long Warnings, long? Version, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string ReportJson);
+
+/// <summary>The platform's own state: catalogue revisions and delivery batches now; agencies, grants,
+/// requests, mismatch reports, job outcomes and audit in later issues. Each method is one transaction.
+/// The interface speaks in records, never SQL, so that a PostgreSQL store can replace the embedded one
+/// (<see cref="DuckDbPlatformStore"/>) in a multi-node deployment.</summary>
+public interface IPlatformStore
+{
+    /// <summary>The schema version after the migrations that ran on open.</summary>
+    int SchemaVersion { get; }
+
+    /// <summary>Stores an entry: a new revision when its content differs from the latest one, otherwise
+    /// the latest revision unchanged.</summary>
+    CatalogueRevision SaveCatalogueEntry(CatalogueEntry entry, DateTimeOffset now, string? sourceFile = null);
+
+    /// <summary>The latest revision of an entry, or null.</summary>
+    CatalogueRevision? FindCatalogueEntry(string id);
+
+    /// <summary>The latest revision of every entry, by id.</summary>
+    IReadOnlyList<CatalogueRevision> ListCatalogue();
+
+    /// <summary>Every revision of an entry, oldest first.</summary>
+    IReadOnlyList<CatalogueRevision> CatalogueHistory(string id);
+
+    /// <summary>Records a batch (replacing an earlier record of the same batch id: a re-run completes it).</summary>
+    void RecordBatch(BatchRecord batch);
+
+    /// <summary>A batch by id, or null.</summary>
+    BatchRecord? FindBatch(string batchId);
+
+    /// <summary>The latest batches, newest first, of one dataset or of all.</summary>
+    IReadOnlyList<BatchRecord> ListBatches(string? datasetId = null, int limit = 100);
+}
