@@ -16,6 +16,10 @@ internal static class GovShareCli
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(IdCommand.Create(console));
         root.Subcommands.Add(LakeCommand.Create(console));
+        root.Subcommands.Add(CatalogueCommand.Create(console));
+        root.Subcommands.Add(IngestCommand.Create(console));
+        root.Subcommands.Add(InboxCommand.Create(console));
+        root.Subcommands.Add(SampleCommand.Create(console));
         return root;
     }
 

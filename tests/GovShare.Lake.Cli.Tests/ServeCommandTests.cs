@@ -10,10 +10,10 @@ public sealed class ServeCommandTests : IDisposable
     private readonly string _lake = Path.Combine(Path.GetTempPath(), "govshare-serve-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task Serve_Should_AnswerHealthWithTheVersion_AndStopCleanlyOnSigterm()
+    public async Task Serve_Should_IngestADemoCity_AnswerHealthWithTheVersion_AndStopCleanlyOnSigterm()
     {
         var port = FreePort();
-        using var server = CliRunner.Start(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var server = CliRunner.Start(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--demo-persons", "3000"]);
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -24,6 +24,11 @@ public sealed class ServeCommandTests : IDisposable
             Assert.Equal("healthy", json.RootElement.GetProperty("status").GetString());
             Assert.Equal(BuildInfo.Version, json.RootElement.GetProperty("version").GetString());
             Assert.True(Directory.Exists(_lake));
+
+            // The empty lake was filled before the host listened: catalogue, provider tables, the demo files.
+            Assert.True(File.Exists(Path.Combine(_lake, "platform.duckdb")));
+            Assert.True(Directory.Exists(Path.Combine(_lake, "src", "psb.household", "_delta_log")));
+            Assert.True(File.Exists(Path.Combine(_lake, "demo-city", "manifest.json")));
 
             // A service manager stops the host with SIGTERM: it must shut down cleanly, exit code 0.
             using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -52,7 +57,7 @@ public sealed class ServeCommandTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var result = await CliRunner.RunProcessAsync(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var result = await CliRunner.RunProcessAsync(["serve", "--lake", _lake, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--demo-persons", "0"]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"port {port} is already in use", result.Error, StringComparison.Ordinal);

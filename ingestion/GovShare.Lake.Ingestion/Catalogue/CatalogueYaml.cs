@@ -43,14 +43,18 @@ public static class CatalogueYaml
     /// <summary>Loads every <c>*.yaml</c> / <c>*.yml</c> file of a folder (not recursive), in name order,
     /// reporting the problems of every file and duplicate ids across files.</summary>
     /// <exception cref="CatalogueFileException">Any file is invalid, or two files share an id.</exception>
-    public static IReadOnlyList<CatalogueEntry> LoadFolder(string folder)
+    public static IReadOnlyList<CatalogueEntry> LoadFolder(string folder) => LoadFolderFiles(folder).Select(f => f.Entry).ToList();
+
+    /// <summary>Like <see cref="LoadFolder"/>, with the file each entry came from.</summary>
+    /// <exception cref="CatalogueFileException">Any file is invalid, or two files share an id.</exception>
+    public static IReadOnlyList<(string File, CatalogueEntry Entry)> LoadFolderFiles(string folder)
     {
         if (!Directory.Exists(folder))
         {
             throw new LakeException(LakeErrorKind.NotFound, $"the catalogue folder {folder} does not exist.");
         }
 
-        var entries = new List<CatalogueEntry>();
+        var entries = new List<(string, CatalogueEntry)>();
         var problems = new List<CatalogueFileProblem>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = Directory.EnumerateFiles(folder)
@@ -68,7 +72,7 @@ public static class CatalogueYaml
                 }
 
                 seen[entry.Id] = Path.GetFileName(file);
-                entries.Add(entry);
+                entries.Add((file, entry));
             }
             catch (CatalogueFileException ex)
             {

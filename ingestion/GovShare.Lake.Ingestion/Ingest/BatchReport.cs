@@ -98,6 +98,9 @@ public sealed record BatchReport
     /// <summary>When it ended.</summary>
     public DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>Seconds spent per stage (read and check, duplicate keys, commit).</summary>
+    public IReadOnlyDictionary<string, double> Stages { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Total warnings.</summary>
     public long WarningCount => Warnings.Sum(w => w.Count);
 
@@ -131,7 +134,7 @@ public sealed record BatchReport
 
         AppendReasons(text, "quarantine", QuarantineReasons);
         AppendReasons(text, "warnings", Warnings);
-        text.Append(c, $"time       {(FinishedAt - StartedAt).TotalSeconds:F1} s\n");
+        text.Append(c, $"time       {(FinishedAt - StartedAt).TotalSeconds:F1} s{(Stages.Count == 0 ? "" : " (" + string.Join(", ", Stages.Select(s => $"{s.Key} {s.Value:F1} s")) + ")")}\n");
         return text.ToString();
     }
 

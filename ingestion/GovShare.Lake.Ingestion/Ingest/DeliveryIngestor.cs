@@ -99,10 +99,15 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             LakeDuckDb.Execute(connection, "SET preserve_insertion_order = false");
             using var source = RecordSources.Open(file, entry);
             var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock));
-            var staged = Stage(connection, entry, source, checker, new FileInfo(file).Length, progress, cancellationToken);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var staged = Stage(connection, entry, source, checker, new FileInfo(file).Length, temp, progress, cancellationToken);
             report = report with { ReadAs = source.Description };
+            staged.Seconds["read and check"] = watch.Elapsed.TotalSeconds;
+            watch.Restart();
             progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "checking duplicate keys"));
             QuarantineDuplicates(connection, entry, file, checker, staged);
+            staged.Seconds["duplicate keys"] = watch.Elapsed.TotalSeconds;
+            watch.Restart();
 
             var quarantined = staged.Quarantined;
             report = report with
@@ -122,11 +127,14 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     Message = $"{report.QuarantineRate:P1} of the rows failed the checks, more than the entry's threshold of {entry.QuarantineThreshold:P0} " +
                         $"(top reasons: {top}); nothing was committed",
                     FinishedAt = clock.GetUtcNow(),
+                    Stages = staged.Seconds,
                 };
             }
 
             progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "committing"));
-            return Commit(connection, entry, report, staged);
+            var committed = Commit(connection, entry, report with { Stages = staged.Seconds }, staged);
+            staged.Seconds["commit"] = watch.Elapsed.TotalSeconds;
+            return committed with { Stages = staged.Seconds };
         }
         finally
         {
@@ -153,10 +161,12 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         public ReasonTally Warnings { get; } = new();
 
         public required IReadOnlyList<string> Columns { get; init; }
+
+        public Dictionary<string, double> Seconds { get; } = [];
     }
 
     private Staged Stage(
-        DuckDBConnection connection, CatalogueEntry entry, IRecordSource source, RowChecker checker, long totalBytes,
+        DuckDBConnection connection, CatalogueEntry entry, IRecordSource source, RowChecker checker, long totalBytes, string temp,
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", checker.Fields.Select(f => $"{LakeDuckDb.Identifier(f.Attribute.Name)} {DeltaTypes.ToDuckDb(f.Attribute.Type)}"));
@@ -167,47 +177,61 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var typed = new object?[checker.Fields.Count];
         var problems = new List<FieldProblem>();
         var warnings = new List<RowWarning>();
-        using (var rows = connection.CreateAppender("staging"))
+
+        // Two threads: one reads and splits the file, this one checks rows and writes the accepted ones as
+        // typed tab-separated text, which DuckDB then loads in parallel (much faster than appending value by
+        // value). Rejected rows are few and go through the appender.
+        var accepted = Path.Combine(temp, "accepted.tsv");
         using (var rejected = connection.CreateAppender("rejected"))
+        using (var writer = new StreamWriter(accepted, false, new System.Text.UTF8Encoding(false), 1 << 20))
         {
-            foreach (var record in source.Records())
+            foreach (var batch in RecordBatches.ReadAhead(source, cancellationToken))
             {
-                staged.Read++;
-                if ((staged.Read & 0xFFFF) == 0)
+                foreach (var record in batch)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Report(new IngestProgress(source.BytesRead, totalBytes, staged.Read, "reading"));
-                }
+                    staged.Read++;
+                    if ((staged.Read & 0xFFFF) == 0)
+                    {
+                        progress?.Report(new IngestProgress(source.BytesRead, totalBytes, staged.Read, "reading"));
+                    }
 
-                if (record.Malformed is { } malformed)
-                {
-                    Reject(rejected, staged, record, source.Columns, new FieldProblem("", QuarantineReasons.MalformedRow, malformed), []);
-                    continue;
-                }
+                    if (record.Malformed is { } malformed)
+                    {
+                        Reject(rejected, staged, record, source.Columns, new FieldProblem("", QuarantineReasons.MalformedRow, malformed), []);
+                        continue;
+                    }
 
-                var deletion = checker.IsDeletion(record.Values);
-                checker.Check(record.Values, typed, deletion, problems, warnings);
-                if (problems.Count > 0)
-                {
-                    Reject(rejected, staged, record, source.Columns, problems[0], problems.Skip(1));
-                    continue;
-                }
+                    var deletion = checker.IsDeletion(record.Values);
+                    checker.Check(record.Values, typed, deletion, problems, warnings);
+                    if (problems.Count > 0)
+                    {
+                        Reject(rejected, staged, record, source.Columns, problems[0], problems.Skip(1));
+                        continue;
+                    }
 
-                foreach (var warning in warnings)
-                {
-                    staged.Warnings.Add(warning.Code, warning.Field, $"row {record.Row}: {warning.Message}");
-                }
+                    foreach (var warning in warnings)
+                    {
+                        staged.Warnings.Add(warning.Code, warning.Field, $"row {record.Row}: {warning.Message}");
+                    }
 
-                var row = rows.CreateRow();
-                foreach (var value in typed)
-                {
-                    AppendTyped(row, value);
-                }
+                    foreach (var value in typed)
+                    {
+                        TypedText.Write(writer, value);
+                        writer.Write('\t');
+                    }
 
-                row.AppendValue(record.Row).AppendValue(deletion).EndRow();
+                    writer.Write(record.Row);
+                    writer.Write('\t');
+                    writer.Write(deletion ? "true\n" : "false\n");
+                }
             }
         }
 
+        var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
+        LakeDuckDb.Execute(connection,
+            $"INSERT INTO staging SELECT * FROM read_csv({LakeDuckDb.Literal(accepted)}, delim = '\t', header = false, quote = '\"', escape = '\"', " +
+            $"nullstr = '{TypedText.Null}', auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
+        File.Delete(accepted);
         return staged;
     }
 
@@ -221,23 +245,6 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             .EndRow();
         staged.Quarantined++;
         staged.Reasons.Add(first.Reason, first.Field.Length == 0 ? null : first.Field, $"row {record.Row}: {first.Message}");
-    }
-
-    private static void AppendTyped(IDuckDBAppenderRow row, object? value)
-    {
-        _ = value switch
-        {
-            null => row.AppendNullValue(),
-            string s => row.AppendValue(s),
-            DateOnly d => row.AppendValue((DateOnly?)d),
-            DateTime t => row.AppendValue((DateTime?)t),
-            long l => row.AppendValue((long?)l),
-            int i => row.AppendValue((int?)i),
-            double x => row.AppendValue((double?)x),
-            decimal m => row.AppendValue((decimal?)m),
-            bool b => row.AppendValue((bool?)b),
-            _ => throw new InvalidOperationException($"no DuckDB value for {value.GetType()}"),
-        };
     }
 
     /// <summary>Moves every row of a key delivered more than once to quarantine (reason duplicate_key): which

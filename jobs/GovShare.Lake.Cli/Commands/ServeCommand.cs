@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GovShare.Lake.Ingestion.Ingest;
 using GovShare.Lake.QueryApi;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -12,6 +13,9 @@ namespace GovShare.Lake.Cli.Commands;
 internal static class ServeCommand
 {
     public const int DefaultPort = 5080;
+
+    /// <summary>Persons in the demo city an empty lake starts with.</summary>
+    public const long DefaultDemoPersons = 50_000;
 
     public static Command Create(CliConsole console)
     {
@@ -36,10 +40,27 @@ internal static class ServeCommand
             }
         });
 
-        var serve = new Command("serve", "Start the GovShare Lake host (HTTP API and /health) on 127.0.0.1 until Ctrl+C.")
+        var demoPersons = new Option<long>("--demo-persons")
+        {
+            Description = "On an empty lake, first generate and ingest a demo city of this many persons (0: start empty).",
+            HelpName = "N",
+            DefaultValueFactory = _ => DefaultDemoPersons,
+        };
+        demoPersons.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && long.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value < 0)
+            {
+                result.AddError("--demo-persons must not be negative.");
+            }
+        });
+
+        var serve = new Command("serve",
+            "Start the GovShare Lake host (HTTP API and /health) on 127.0.0.1 until Ctrl+C. The platform store's migrations run first; " +
+            "an empty lake is first filled with a demo city (see --demo-persons).")
         {
             lake,
             port,
+            demoPersons,
         };
         serve.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -48,6 +69,16 @@ internal static class ServeCommand
             {
                 await console.Error.WriteLineAsync($"govshare serve: {problem}");
                 return ExitCodes.Usage;
+            }
+
+            // Migrations run on every start; an empty lake gets the demo city before the host listens.
+            var context = PlatformContext.Open(lakeDirectory);
+            if (parseResult.GetValue(demoPersons) is > 0 and var persons && DemoLake.IsEmpty(context.Layout, context.Store))
+            {
+                var seeded = await Task.Run(() => DemoLake.Seed(context.Layout, context.Store, context.Ingestor, persons, TimeProvider.System, console.Out, cancellationToken),
+                    cancellationToken);
+                await console.Out.WriteLineAsync($"Demo city ingested: {seeded.Sum(r => r.Accepted):N0} rows accepted, {seeded.Sum(r => r.Quarantined):N0} quarantined.");
+                await console.Out.FlushAsync(cancellationToken);
             }
 
             var portNumber = parseResult.GetValue(port);

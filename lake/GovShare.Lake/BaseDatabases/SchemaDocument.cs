@@ -17,10 +17,12 @@ public static class SchemaDocument
 
             Four base databases (DOMAIN.md: GZ 11, PX 10, ZZ 12) hold what providing agencies deliver. Each
             provider's delivery lands in its own Delta table (`src.<dataset id>`), with the attributes it
-            delivers and four provenance columns; the consolidated view analysts query (`database.table`)
-            has one row per key, each attribute taken from the provider the catalogue names as authoritative
-            for it ("who collects, updates": GZ 13, PX 15), falling back to the other providers in dataset id
-            order where the authority has no value. Column names are lower-case snake_case throughout.
+            delivers, provenance columns and the record's status; the consolidated view analysts query
+            (`database.table`) has one row per key held current by any provider, each attribute taken from
+            the provider the catalogue names as authoritative for it ("who collects, updates": GZ 13, PX 15),
+            falling back to the other providers in dataset id order where the authority has no value. Records
+            a provider ended (absent from its full snapshot) or deleted stay in its table, with the batch that
+            ended them, but no longer feed the views. Column names are lower-case snake_case throughout.
 
             Provenance columns of every provider table:
 
