@@ -115,7 +115,52 @@ lake.SetAction(async (parseResult, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake };
+var ingestPersons = new Option<long>("--persons")
+{
+    Description = "Persons in the generated household-registration CSV.",
+    DefaultValueFactory = _ => 5_000_000,
+};
+var ingestRuns = new Option<int>("--runs")
+{
+    Description = "Repetitions (the median is reported).",
+    DefaultValueFactory = _ => 1,
+};
+var ingest = new Command("ingest", "Ingestion of a persons CSV with full validation vs DuckDB's plain COPY of the same file to Parquet.")
+{
+    ingestPersons,
+    ingestRuns,
+    markdown,
+    work,
+};
+ingest.SetAction(async (parseResult, cancellationToken) =>
+{
+    var workDirectory = parseResult.GetValue(work) ?? Path.Combine(Path.GetTempPath(), "govshare-bench-" + Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(workDirectory);
+    try
+    {
+        var (results, notes) = await Task.Run(
+            () => IngestBenchmark.Run(workDirectory, parseResult.GetValue(ingestPersons), Math.Max(1, parseResult.GetValue(ingestRuns)), Console.Error, cancellationToken),
+            cancellationToken);
+        var section = BenchReport.ToMarkdown(IngestBenchmark.Title, results, notes);
+        Console.WriteLine(section);
+        if (parseResult.GetValue(markdown) is { } file)
+        {
+            BenchReport.WriteSection(file, IngestBenchmark.Title, section);
+            Console.Error.WriteLine($"written to {file}");
+        }
+
+        return 0;
+    }
+    finally
+    {
+        if (parseResult.GetValue(work) is null)
+        {
+            Directory.Delete(workDirectory, recursive: true);
+        }
+    }
+});
+
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

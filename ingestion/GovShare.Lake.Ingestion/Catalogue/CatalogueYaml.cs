@@ -93,13 +93,20 @@ public static class CatalogueYaml
     public static CatalogueEntry Load(TextReader text, string fileName)
     {
         var stream = new YamlStream();
+        var content = text.ReadToEnd();
         try
         {
-            stream.Load(text);
+            stream.Load(new StringReader(content));
         }
         catch (YamlException ex)
         {
             throw new CatalogueFileException([new CatalogueFileProblem(fileName, (int)ex.Start.Line, (int)ex.Start.Column, "", "not valid YAML: " + ex.Message)]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner reports some unclosed structures this way, without a position.
+            var (line, column) = UnclosedBracket(content);
+            throw new CatalogueFileException([new CatalogueFileProblem(fileName, line, column, "", $"not valid YAML: {ex.Message} (a [ or {{ that is never closed?)")]);
         }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -109,9 +116,12 @@ public static class CatalogueYaml
 
         var context = new Context(fileName);
         var entry = ReadEntry(new Node(context, root, ""));
-        if (context.Problems.Count == 0 && entry is not null)
+        if (entry is not null)
         {
-            foreach (var problem in CatalogueValidator.Validate(entry))
+            // The rules run even after structural problems, so one pass reports both; a path already
+            // reported is not reported twice.
+            var reported = context.Problems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+            foreach (var problem in CatalogueValidator.Validate(entry).Where(p => !reported.Contains(p.Path)))
             {
                 var (line, column) = context.Locate(problem.Path);
                 context.Problems.Add(new CatalogueFileProblem(fileName, line, column, problem.Path, problem.Message));
@@ -124,6 +134,43 @@ public static class CatalogueYaml
         }
 
         return entry!;
+    }
+
+    /// <summary>Where the first flow bracket that is never closed opens (outside quotes and comments).</summary>
+    private static (int Line, int Column) UnclosedBracket(string content)
+    {
+        var open = new Stack<(int, int)>();
+        var lines = content.Split('\n');
+        for (var l = 0; l < lines.Length; l++)
+        {
+            char? quote = null;
+            for (var c = 0; c < lines[l].Length; c++)
+            {
+                var ch = lines[l][c];
+                if (quote is not null)
+                {
+                    quote = ch == quote ? null : quote;
+                }
+                else if (ch is '"' or '\'')
+                {
+                    quote = ch;
+                }
+                else if (ch == '#' && (c == 0 || char.IsWhiteSpace(lines[l][c - 1])))
+                {
+                    break;
+                }
+                else if (ch is '[' or '{')
+                {
+                    open.Push((l + 1, c + 1));
+                }
+                else if (ch is ']' or '}' && open.Count > 0)
+                {
+                    open.Pop();
+                }
+            }
+        }
+
+        return open.Count > 0 ? open.Reverse().First() : (0, 0);
     }
 
     private static readonly System.Text.Encoding TextEncodingsForYaml = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
@@ -158,7 +205,7 @@ public static class CatalogueYaml
         }
 
         root.EndObject();
-        return root.Context.Problems.Count == 0 ? entry : null;
+        return entry;
 
         FieldMapping ReadField(Node node)
         {

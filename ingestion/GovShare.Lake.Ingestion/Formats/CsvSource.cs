@@ -284,7 +284,7 @@ internal sealed class CsvSource : IRecordSource
         }
         catch (DecoderFallbackException ex)
         {
-            throw _text.DecodingError(_fileName, _line, ex);
+            throw _text.DecodingError(_fileName, ex);
         }
     }
 

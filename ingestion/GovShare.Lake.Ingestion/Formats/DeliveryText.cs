@@ -59,14 +59,54 @@ internal sealed class DeliveryText : IDisposable
         }
     }
 
-    /// <summary>The error for bytes that the chosen encoding cannot decode, near a line.</summary>
-    public LakeException DecodingError(string fileName, long line, DecoderFallbackException ex)
+    /// <summary>The error for bytes that the chosen encoding cannot decode. The decoder reads ahead of the
+    /// parser, so the file is scanned again line by line (0x0A never occurs inside a UTF-8 or GB18030
+    /// character) to name the exact line and bytes.</summary>
+    public LakeException DecodingError(string fileName, DecoderFallbackException ex)
     {
-        var bytes = ex.BytesUnknown is { Length: > 0 } unknown ? " (bytes " + Convert.ToHexString(unknown) + ")" : "";
+        var (line, bytes) = Locate(_file.Name, Reader.CurrentEncoding);
+        var shown = bytes ?? (ex.BytesUnknown is { Length: > 0 } unknown ? Convert.ToHexString(unknown) : null);
         var advice = EncodingName.StartsWith("utf-8", StringComparison.Ordinal)
-            ? "the file starts as UTF-8 but is not UTF-8 throughout; if it is GBK, declare `encoding: gbk` in the catalogue entry"
+            ? "the file is not UTF-8 throughout; if it is GBK, declare `encoding: gbk` in the catalogue entry"
             : "the file is neither UTF-8 nor GBK/GB18030";
-        return new LakeException(LakeErrorKind.InvalidInput, $"{fileName}, near line {line}: undecodable text{bytes}: {advice}.", ex);
+        return new LakeException(LakeErrorKind.InvalidInput,
+            $"{fileName}, line {(line > 0 ? line.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?")}: undecodable text" +
+            $"{(shown is null ? "" : $" (bytes {shown})")}: {advice}.", ex);
+    }
+
+    private static (long Line, string? Bytes) Locate(string path, Encoding encoding)
+    {
+        var strict = (Encoding)encoding.Clone();
+        strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var line = new List<byte>(256);
+        long number = 1;
+        int next;
+        do
+        {
+            next = stream.ReadByte();
+            if (next is '\n' or -1)
+            {
+                var bytes = number == 1 && line.Count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF ? line.Skip(3).ToArray() : line.ToArray();
+                try
+                {
+                    strict.GetCharCount(bytes);
+                }
+                catch (DecoderFallbackException bad)
+                {
+                    return (number, bad.BytesUnknown is { Length: > 0 } unknown ? Convert.ToHexString(unknown) : null);
+                }
+
+                line.Clear();
+                number++;
+            }
+            else
+            {
+                line.Add((byte)next);
+            }
+        }
+        while (next != -1);
+        return (0, null);
     }
 
     private static bool LooksLikeUtf16(ReadOnlySpan<byte> sample) =>

@@ -38,7 +38,7 @@ internal sealed class JsonLinesSource(string path, SourceSpec spec, IReadOnlyLis
             }
             catch (DecoderFallbackException ex)
             {
-                throw _text.DecodingError(_fileName, line, ex);
+                throw _text.DecodingError(_fileName, ex);
             }
 
             if (text is null)

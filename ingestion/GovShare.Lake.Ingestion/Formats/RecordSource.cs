@@ -75,11 +75,14 @@ internal static class RecordSources
             SourceFormat.Xlsx => XlsxSource.Open(path, entry.Source, required),
             _ => throw new LakeException(LakeErrorKind.Unsupported, $"{fileName}: format {entry.Source.Format} is not supported."),
         };
-        var missing = entry.Fields.Where(f => f.Required || f.Source == entry.KeyColumn)
+        // A file with a header (or a Parquet schema) names its columns: every mapped one must be there (and the
+        // deletion marker of an incremental entry). JSON Lines objects may leave out optional keys.
+        var missing = entry.Fields.Where(f => entry.Source.Format != SourceFormat.JsonLines || f.Required || f.Source == entry.KeyColumn)
             .Select(f => f.Source)
+            .Concat(entry.Delivery.DeletionColumn is { } deletionColumn ? [deletionColumn] : [])
             .Where(c => !source.Columns.Contains(c, StringComparer.Ordinal))
             .ToList();
-        if (entry.Source.Format is SourceFormat.Parquet or SourceFormat.Xlsx or SourceFormat.Csv && missing.Count > 0)
+        if (missing.Count > 0)
         {
             source.Dispose();
             throw new LakeException(LakeErrorKind.InvalidInput,

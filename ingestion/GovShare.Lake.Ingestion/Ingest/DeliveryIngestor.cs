@@ -102,7 +102,6 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var staged = Stage(connection, entry, source, checker, new FileInfo(file).Length, temp, progress, cancellationToken);
             report = report with { ReadAs = source.Description };
-            staged.Seconds["read and check"] = watch.Elapsed.TotalSeconds;
             watch.Restart();
             progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "checking duplicate keys"));
             QuarantineDuplicates(connection, entry, file, checker, staged);
@@ -173,6 +172,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN)");
         LakeDuckDb.Execute(connection,
             "CREATE TABLE rejected (source_row BIGINT, source_line BIGINT, raw VARCHAR, field VARCHAR, reason VARCHAR, message VARCHAR)");
+        // Keys of quarantined rows: the provider still holds them, so a full snapshot must not end them.
+        LakeDuckDb.Execute(connection, "CREATE TABLE rejected_keys (key VARCHAR)");
         var staged = new Staged { Columns = source.Columns };
         var typed = new object?[checker.Fields.Count];
         var problems = new List<FieldProblem>();
@@ -182,7 +183,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         // typed tab-separated text, which DuckDB then loads in parallel (much faster than appending value by
         // value). Rejected rows are few and go through the appender.
         var accepted = Path.Combine(temp, "accepted.tsv");
+        var loop = System.Diagnostics.Stopwatch.StartNew();
         using (var rejected = connection.CreateAppender("rejected"))
+        using (var rejectedKeys = connection.CreateAppender("rejected_keys"))
         using (var writer = new StreamWriter(accepted, false, new System.Text.UTF8Encoding(false), 1 << 20))
         {
             foreach (var batch in RecordBatches.ReadAhead(source, cancellationToken))
@@ -206,6 +209,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     if (problems.Count > 0)
                     {
                         Reject(rejected, staged, record, source.Columns, problems[0], problems.Skip(1));
+                        if (typed[checker.KeyIndex] is string rejectedKey)
+                        {
+                            rejectedKeys.CreateRow().AppendValue(rejectedKey).EndRow();
+                        }
+
                         continue;
                     }
 
@@ -227,11 +235,14 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             }
         }
 
+        staged.Seconds["read and check"] = loop.Elapsed.TotalSeconds;
+        loop.Restart();
         var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
         LakeDuckDb.Execute(connection,
             $"INSERT INTO staging SELECT * FROM read_csv({LakeDuckDb.Literal(accepted)}, delim = '\t', header = false, quote = '\"', escape = '\"', " +
             $"nullstr = '{TypedText.Null}', auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
         File.Delete(accepted);
+        staged.Seconds["load staged rows"] = loop.Elapsed.TotalSeconds;
         return staged;
     }
 
@@ -253,8 +264,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
     {
         var key = LakeDuckDb.Identifier(checker.Fields[checker.KeyIndex].Attribute.Name);
         LakeDuckDb.Execute(connection,
-            $"CREATE TABLE duplicates AS SELECT __source_row AS source_row, CAST({key} AS VARCHAR) AS key, count(*) OVER (PARTITION BY {key}) AS copies " +
-            $"FROM staging QUALIFY copies > 1");
+            $"CREATE TABLE duplicates AS SELECT s.__source_row AS source_row, CAST(s.{key} AS VARCHAR) AS key, d.copies " +
+            $"FROM staging s JOIN (SELECT {key} AS k, count(*) AS copies FROM staging GROUP BY {key} HAVING count(*) > 1) d ON d.k = s.{key}");
         var count = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM duplicates"), CultureInfo.InvariantCulture);
         if (count == 0)
         {
@@ -288,6 +299,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         }
 
         LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
+        LakeDuckDb.Execute(connection, "INSERT INTO rejected_keys SELECT DISTINCT key FROM duplicates");
     }
 
     private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)
@@ -296,6 +308,23 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var txn = new TxnAction(TxnPrefix + report.BatchId, 1);
         var parameters = new Dictionary<string, string> { ["dataset"] = entry.Id, ["file"] = report.File };
         var options = new CommitOptions { BatchId = report.BatchId, Transaction = txn, Clock = clock, Parameters = parameters };
+
+        if (entry.Delivery.Mode == DeliveryMode.Full && report.Accepted == 0 && DeltaTable.Exists(layout.ProviderTable(entry.Id)))
+        {
+            // An empty export (a failed job on the provider's side) must not end everything the lake holds.
+            var holding = DeltaTable.Open(layout.ProviderTable(entry.Id)).Snapshot();
+            var records = Convert.ToInt64(LakeDuckDb.Scalar(connection,
+                $"SELECT count(*) FROM ({holding.ToDuckDbQuery()}) t WHERE record_status = '{BaseTable.CurrentRecord}'"), CultureInfo.InvariantCulture);
+            if (records > 0)
+            {
+                return report with
+                {
+                    Status = BatchStatus.Refused,
+                    Message = $"a full snapshot without one accepted row would end all {records:N0} current records; nothing was committed",
+                    FinishedAt = clock.GetUtcNow(),
+                };
+            }
+        }
 
         long? quarantineVersion = null;
         if (report.Quarantined > 0)
@@ -323,8 +352,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         long ended = 0, deleted = 0;
         if (entry.Delivery.Mode == DeliveryMode.Full)
         {
+            var absent = $"NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT EXISTS (SELECT 1 FROM rejected_keys r WHERE r.key = CAST(t.{key} AS VARCHAR))";
             ended = Convert.ToInt64(LakeDuckDb.Scalar(connection,
-                $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key})"),
+                $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND {absent}"),
                 CultureInfo.InvariantCulture);
             var endedColumns = string.Join(", ", snapshot.Schema.Fields.Select(f => f.Name switch
             {
@@ -335,7 +365,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             }));
             commit = table.Overwrite(connection,
                 $"SELECT {select} FROM staging s UNION ALL " +
-                $"SELECT {endedColumns} FROM ({current}) t WHERE NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key})",
+                $"SELECT {endedColumns} FROM ({current}) t WHERE {absent} UNION ALL " +
+                // Records whose row was quarantined this time stay as they were.
+                $"SELECT * FROM ({current}) t WHERE NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT ({absent})",
                 snapshot, options);
         }
         else

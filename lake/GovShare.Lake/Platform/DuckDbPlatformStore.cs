@@ -194,15 +194,16 @@ public sealed class DuckDbPlatformStore : IPlatformStore
             }
         }
 
-        Compare("schema", (before.Target, before.KeyColumn, before.KeyKind, before.Fields.Select(f => (f.Target, f.Type)).ToList()),
-            (after.Target, after.KeyColumn, after.KeyKind, after.Fields.Select(f => (f.Target, f.Type)).ToList()));
+        // Arrays, not tuples: System.Text.Json writes a tuple's fields as nothing, so every tuple would look equal.
+        Compare("schema", new object?[] { before.Target, before.KeyColumn, before.KeyKind, before.Fields.Select(f => new[] { f.Target, f.Type }) },
+            new object?[] { after.Target, after.KeyColumn, after.KeyKind, after.Fields.Select(f => new[] { f.Target, f.Type }) });
         Compare("mapping", before.Fields, after.Fields);
         Compare("source", before.Source, after.Source);
         Compare("delivery", before.Delivery, after.Delivery);
         Compare("sharing", before.Sharing, after.Sharing);
-        Compare("names", (before.Name, before.Description, before.Agency), (after.Name, after.Description, after.Agency));
+        Compare("names", new object?[] { before.Name, before.Description, before.Agency }, new object?[] { after.Name, after.Description, after.Agency });
         Compare("deadline", before.UpdateDeadline, after.UpdateDeadline);
-        Compare("provision", (before.Provision, before.Themes), (after.Provision, after.Themes));
+        Compare("provision", new object?[] { before.Provision, before.Themes }, new object?[] { after.Provision, after.Themes });
         Compare("authority", before.Authoritative, after.Authoritative);
         Compare("threshold", before.QuarantineThreshold, after.QuarantineThreshold);
         return changes;

@@ -1,0 +1,102 @@
+namespace GovShare.Lake.Ingestion.Sample;
+
+/// <summary>The file format of a delivery, as the catalogue spells it.</summary>
+internal enum SampleFormat
+{
+    Csv,
+    JsonLines,
+    Parquet,
+    Xlsx,
+}
+
+/// <summary>How a delivery's text is encoded.</summary>
+internal enum SampleEncoding
+{
+    /// <summary>Not a text file (Parquet, xlsx).</summary>
+    Binary,
+    Utf8,
+    Utf8WithBom,
+    Gbk,
+}
+
+/// <summary>One row of a delivery and what is deliberately wrong with it.</summary>
+/// <param name="Values">The values, in the dataset's column order (null: empty).</param>
+internal sealed record SampleRow(string?[] Values)
+{
+    /// <summary>The source column of a deliberate error, with <see cref="InvalidReason"/>.</summary>
+    public string? InvalidField { get; init; }
+
+    /// <summary>The ingestion reason code the row must be quarantined with.</summary>
+    public string? InvalidReason { get; init; }
+
+    /// <summary>A cross-field inconsistency the ingestion only warns about.</summary>
+    public string? Warning { get; init; }
+
+    /// <summary>When positive, the key is delivered again this many rows later (both rows are duplicate_key).</summary>
+    public int DuplicateAfter { get; init; }
+
+    /// <summary>The values of the repeated row, when they differ from <see cref="Values"/> (an amended copy).</summary>
+    public string?[]? DuplicateValues { get; init; }
+}
+
+/// <summary>One agency dataset of the synthetic city: its file, its catalogue entry and its rows.</summary>
+internal abstract class SampleDataset(SampleCity city)
+{
+    protected SampleCity City => city;
+
+    public abstract string Id { get; }
+
+    public abstract string Agency { get; }
+
+    public abstract SampleFormat Format { get; }
+
+    public abstract SampleEncoding Encoding { get; }
+
+    /// <summary>The file name, without folders.</summary>
+    public abstract string FileName { get; }
+
+    public abstract IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The source column holding the key.</summary>
+    public abstract string KeyColumn { get; }
+
+    /// <summary>The catalogue entry, as YAML (docs/catalogue.md).</summary>
+    public abstract string CatalogueYaml { get; }
+
+    /// <summary>How many items the generator walks through (persons, entities, licences): for progress.</summary>
+    public abstract long Units { get; }
+
+    /// <summary>Whether CSV lines end with CR LF (files exported on Windows) rather than LF.</summary>
+    public virtual bool CrLf => false;
+
+    /// <summary>For Parquet: each column's DuckDB type.</summary>
+    public virtual IReadOnlyList<string> ParquetTypes => [];
+
+    /// <summary>For xlsx: the sheet's name.</summary>
+    public virtual string SheetName => "Sheet1";
+
+    /// <summary>The path of the file under the output folder, with '/' separators.</summary>
+    public string RelativePath => $"deliveries/{Agency}/{Id}/{FileName}";
+
+    public string FormatName => Format switch
+    {
+        SampleFormat.JsonLines => "jsonl",
+        SampleFormat.Parquet => "parquet",
+        SampleFormat.Xlsx => "xlsx",
+        _ => "csv",
+    };
+
+    public string? EncodingName => Encoding switch
+    {
+        SampleEncoding.Utf8 => "utf-8",
+        SampleEncoding.Utf8WithBom => "utf-8-bom",
+        SampleEncoding.Gbk => "gbk",
+        _ => null,
+    };
+
+    /// <summary>The rows, streamed; the run numbers them and records their labels.</summary>
+    public abstract IEnumerable<SampleRow> Rows(DatasetRun run);
+
+    /// <summary>The date stamp delivery files carry in their names.</summary>
+    protected string Stamp => City.AsOf.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+}
