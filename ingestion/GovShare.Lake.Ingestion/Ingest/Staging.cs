@@ -8,11 +8,11 @@ namespace GovShare.Lake.Ingestion.Ingest;
 /// consumer: splitting the file and checking the rows then use both cores.</summary>
 internal static class RecordBatches
 {
-    private const int BatchSize = 4096;
+    private const int BatchSize = 512;
 
     public static IEnumerable<List<SourceRecord>> ReadAhead(IRecordSource source, CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<List<SourceRecord>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<List<SourceRecord>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() =>
         {
