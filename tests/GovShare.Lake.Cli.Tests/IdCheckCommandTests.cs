@@ -99,6 +99,10 @@ public sealed class IdCheckCommandTests
     [InlineData("no-such-command")]
     [InlineData("serve", "--port", "70000")]
     [InlineData("serve", "--port", "abc")]
+    [InlineData("serve", "--demo-persons", "-1")]
+    [InlineData("ingest", "file.csv")]
+    [InlineData("catalogue", "validate")]
+    [InlineData("sample", "generate")]
     public async Task Cli_Should_Exit2WithAMessage_When_TheCommandLineIsWrong(params string[] args)
     {
         var result = await CliRunner.RunInProcessAsync(args);
@@ -114,6 +118,11 @@ public sealed class IdCheckCommandTests
     [InlineData("serve", "--help")]
     [InlineData("id", "--help")]
     [InlineData("id", "check", "--help")]
+    [InlineData("ingest", "--help")]
+    [InlineData("catalogue", "--help")]
+    [InlineData("catalogue", "load", "--help")]
+    [InlineData("inbox", "process", "--help")]
+    [InlineData("sample", "generate", "--help")]
     public async Task Cli_Should_PrintUsage_When_AskedForHelp(params string[] args)
     {
         var result = await CliRunner.RunInProcessAsync(args);

@@ -101,6 +101,25 @@ public sealed class IngestCommandTests : IDisposable
         Assert.Contains("provided by psb, not tax", File.ReadAllText(failed + ".report.txt"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SampleGenerate_Then_LoadAndIngest_Should_CommitEveryDemoDelivery()
+    {
+        var city = Path.Combine(_root, "city");
+
+        var generated = await CliRunner.RunInProcessAsync(["sample", "generate", "--out", city, "--persons", "400"]);
+        Assert.Equal(0, generated.ExitCode);
+        Assert.Equal(0, (await CliRunner.RunInProcessAsync(["catalogue", "load", Path.Combine(city, "catalogue"), "--lake", Lake])).ExitCode);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(city, "manifest.json")));
+        foreach (var dataset in manifest.RootElement.GetProperty("datasets").EnumerateArray())
+        {
+            var file = Path.Combine(city, dataset.GetProperty("file").GetString()!);
+            var result = await CliRunner.RunInProcessAsync(["ingest", file, "--dataset", dataset.GetProperty("id").GetString()!, "--lake", Lake]);
+
+            Assert.True(result.ExitCode == 0, result.Out + result.Error);
+            Assert.Contains("status     committed", result.Out, StringComparison.Ordinal);
+        }
+    }
+
     private string Delivery(string name, int valid, int broken)
     {
         var text = new StringBuilder("公民身份号码,姓名,性别\n");

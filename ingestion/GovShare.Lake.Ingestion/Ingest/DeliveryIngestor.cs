@@ -32,6 +32,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 {
     private const int ExamplesPerReason = 5;
 
+    /// <summary>DuckDB memory for staging one delivery; more spills to <c>&lt;lake&gt;/.tmp/</c>.</summary>
+    public const string StagingMemoryLimit = "2GB";
+
     /// <summary>The prefix of the Delta <c>txn</c> app ids of ingestion batches.</summary>
     public const string TxnPrefix = "govshare.batch.";
 
@@ -97,6 +100,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             using var connection = LakeDuckDb.OpenInMemory();
             LakeDuckDb.Execute(connection, $"SET temp_directory = {LakeDuckDb.Literal(temp)}");
             LakeDuckDb.Execute(connection, "SET preserve_insertion_order = false");
+            // Staging spills to the lake's temp folder beyond this, so a 13-million-row delivery stays bounded.
+            LakeDuckDb.Execute(connection, $"SET memory_limit = '{StagingMemoryLimit}'");
             using var source = RecordSources.Open(file, entry);
             var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock));
             var watch = System.Diagnostics.Stopwatch.StartNew();
