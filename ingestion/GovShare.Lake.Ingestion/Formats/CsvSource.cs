@@ -11,6 +11,9 @@ internal sealed class CsvSource : IRecordSource
 {
     private const int BufferChars = 1 << 16;
 
+    /// <summary>No real field is this long; a longer quoted field means a stray quote.</summary>
+    private const int MaxQuotedChars = 4 << 20;
+
     private static readonly char[] Candidates = [',', '\t', ';', '|'];
 
     private readonly DeliveryText _text;
@@ -165,11 +168,14 @@ internal sealed class CsvSource : IRecordSource
             if (_buffer[_position] == _quote)
             {
                 _position++;
+                var quoteLine = _line;
                 if (!ReadQuoted(out var quoted))
                 {
-                    fields.Add(quoted);
-                    problem = $"a quote opened on line {startLine} is never closed";
-                    return true;
+                    // Everything after a stray quote would be one field: the rows it swallowed would be lost
+                    // without a trace, so the file is refused instead.
+                    throw new LakeException(LakeErrorKind.InvalidInput,
+                        $"{_fileName}, line {quoteLine}: a quote opened here is never closed; the rest of the file would be one field. " +
+                        "Nothing was committed: fix the quoting (a quote inside a quoted field is written twice) and deliver the file again.");
                 }
 
                 // Text after the closing quote (`"a"b`) is kept, as most spreadsheet programs do.
@@ -245,6 +251,12 @@ internal sealed class CsvSource : IRecordSource
             var chunk = end >= 0 ? span[..end] : span;
             _line += chunk.Count('\n');
             _scratch.Append(chunk);
+            if (_scratch.Length > MaxQuotedChars)
+            {
+                throw new LakeException(LakeErrorKind.InvalidInput,
+                    $"{_fileName}: a quoted field is longer than {MaxQuotedChars / 1048576} Mi characters (a quote that is never closed?) near line {_line}; nothing was committed.");
+            }
+
             _position += chunk.Length;
             if (end < 0)
             {

@@ -44,7 +44,13 @@ internal sealed class DeliveryText : IDisposable
                         $"{Path.GetFileName(path)} looks like UTF-16 (a byte-order mark or NUL bytes between characters); deliver UTF-8 or GBK.");
                 }
 
-                declared = TextEncodings.Detect(sample.AsSpan(0, length)) == TextEncodings.StrictUtf8 ? TextEncodings.StrictUtf8 : TextEncodings.StrictGb18030;
+                // The first 64 KiB may be plain ASCII and the Chinese come later: UTF-8 only when the whole file is.
+                // A head with UTF-8 characters that turns into something else later is a broken file and fails
+                // when it gets there, with advice.
+                var head = sample.AsSpan(0, length);
+                declared = TextEncodings.Detect(head) == TextEncodings.StrictUtf8 && (head.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 || IsUtf8Throughout(file))
+                    ? TextEncodings.StrictUtf8
+                    : TextEncodings.StrictGb18030;
             }
 
             file.Position = hasBom && declared == TextEncodings.StrictUtf8 ? 3 : 0;
@@ -107,6 +113,49 @@ internal sealed class DeliveryText : IDisposable
         }
         while (next != -1);
         return (0, null);
+    }
+
+    /// <summary>Whether every byte of the file is UTF-8 (checked in 1 MiB blocks, a character cut at a block's
+    /// end carried to the next).</summary>
+    private static bool IsUtf8Throughout(FileStream file)
+    {
+        file.Position = 0;
+        var buffer = new byte[(1 << 20) + 4];
+        var carried = 0;
+        while (true)
+        {
+            var read = file.Read(buffer, carried, buffer.Length - 4 - carried);
+            var length = carried + read;
+            if (read == 0)
+            {
+                return carried == 0 || System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, carried));
+            }
+
+            // Leave an incomplete last character for the next block.
+            var end = length;
+            for (var back = 1; back <= Math.Min(3, length); back++)
+            {
+                var b = buffer[length - back];
+                if ((b & 0xC0) != 0x80)
+                {
+                    var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                    if (needed > back)
+                    {
+                        end = length - back;
+                    }
+
+                    break;
+                }
+            }
+
+            if (!System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, end)))
+            {
+                return false;
+            }
+
+            carried = length - end;
+            buffer.AsSpan(end, carried).CopyTo(buffer);
+        }
     }
 
     private static bool LooksLikeUtf16(ReadOnlySpan<byte> sample) =>

@@ -85,6 +85,11 @@ internal sealed class JsonLinesSource(string path, SourceSpec spec, IReadOnlyLis
         {
             return new SourceRecord(row, line, values, $"not valid JSON at position {ex.BytePositionInLine}: {FirstSentence(ex.Message)}", text);
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string System.Text.Json can parse but not turn into text (a lone surrogate such as "\ud800").
+            return new SourceRecord(row, line, values, $"a JSON string cannot be read as text: {FirstSentence(ex.Message)}", text);
+        }
     }
 
     private static string FirstSentence(string message)

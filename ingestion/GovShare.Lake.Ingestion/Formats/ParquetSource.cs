@@ -53,9 +53,9 @@ internal sealed class ParquetSource : IRecordSource
         var casts = string.Join(", ", Columns.Select(c => $"CAST({LakeDuckDb.Identifier(c)} AS VARCHAR)"));
         using var command = _connection.CreateCommand();
         command.CommandText =
-            $"SELECT file_row_number, {casts} FROM read_parquet({LakeDuckDb.Literal(Path.GetFullPath(_path))}, file_row_number = true) ORDER BY file_row_number";
-        using DbDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+            $"SELECT file_row_number, {casts} FROM read_parquet({LakeDuckDb.Literal(Path.GetFullPath(_path))}, file_row_number = true)";
+        using DbDataReader reader = Reading(command.ExecuteReader);
+        while (Reading(reader.Read))
         {
             var values = new string?[Columns.Count];
             for (var i = 0; i < values.Length; i++)
@@ -63,9 +63,24 @@ internal sealed class ParquetSource : IRecordSource
                 values[i] = reader.IsDBNull(i + 1) ? null : reader.GetString(i + 1);
             }
 
+
             var index = reader.GetInt64(0);
             _rowsRead++;
             yield return new SourceRecord(index + 1, index + 1, values);
+        }
+    }
+
+    /// <summary>Runs a step of DuckDB's reader, turning its failure (a damaged page, a value it cannot
+    /// convert) into an error about the file.</summary>
+    private T Reading<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (DuckDBException ex)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"{Path.GetFileName(_path)} cannot be read after row {_rowsRead:N0}: {ex.Message}", ex);
         }
     }
 

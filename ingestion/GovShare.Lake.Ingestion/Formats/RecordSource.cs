@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GovShare.Lake.Catalogue;
+using GovShare.Lake.Identifiers;
 
 namespace GovShare.Lake.Ingestion.Formats;
 
@@ -87,7 +88,7 @@ internal static class RecordSources
             source.Dispose();
             throw new LakeException(LakeErrorKind.InvalidInput,
                 $"{fileName}: the column(s) {string.Join(", ", missing)} that the catalogue entry {entry.Id} maps are not in the file " +
-                $"(its columns: {string.Join(", ", source.Columns.Take(40))}).");
+                $"(its columns: {CitizenIdNumber.MaskWithin(string.Join(", ", source.Columns.Take(40)))}).");
         }
 
         return source;
@@ -133,7 +134,7 @@ internal static class HeaderRule
             var missing = mappedColumns.Where(c => !names.Contains(c)).ToList();
             throw new LakeException(LakeErrorKind.InvalidInput,
                 $"{fileName}: the first row does not name the mapped column(s) {string.Join(", ", missing)} " +
-                $"(it holds: {string.Join(", ", names.Take(40))}); if the file has no header, declare `header: false` and `columns:` in the catalogue entry.");
+                $"(it holds: {CitizenIdNumber.MaskWithin(string.Join(", ", names.Take(40)))}); if the file has no header, declare `header: false` and `columns:` in the catalogue entry.");
         }
 
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1 && mappedColumns.Contains(g.Key));

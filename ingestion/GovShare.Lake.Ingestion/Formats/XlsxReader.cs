@@ -17,6 +17,7 @@ internal sealed class XlsxReader : IDisposable
     private readonly string _fileName;
     private readonly List<string> _sharedStrings = [];
     private readonly List<bool> _dateStyles = [];
+    private bool _date1904;
 
     public XlsxReader(string path)
     {
@@ -142,14 +143,10 @@ internal sealed class XlsxReader : IDisposable
                     break;
                 }
             }
-            else if (xml.LocalName == "t")
+            else if (xml.LocalName == "is")
             {
-                // Inline string runs (<is><t>…</t></is> or rich text <r><t>…</t></r>).
-                inline.Append(xml.ReadElementContentAsString());
-                if (xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth)
-                {
-                    break;
-                }
+                // An inline string: runs of text, maybe rich text, maybe with phonetic guides.
+                inline.Append(xml.IsEmptyElement ? "" : Text(xml));
             }
         }
 
@@ -167,9 +164,14 @@ internal sealed class XlsxReader : IDisposable
         };
     }
 
-    private static string FormatDate(double serial)
+    private string FormatDate(double serial)
     {
-        var date = DateTime.FromOADate(serial);
+        if (serial is < 0 or > 2958465)
+        {
+            return serial.ToString("R", CultureInfo.InvariantCulture); // not a date Excel can show: the number, for the checks to report
+        }
+
+        var date = DateTime.FromOADate(serial + (_date1904 ? 1462 : 0));
         return date.TimeOfDay == TimeSpan.Zero
             ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             : date.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -216,6 +218,12 @@ internal sealed class XlsxReader : IDisposable
             ?? throw new LakeException(LakeErrorKind.InvalidInput, $"{_fileName} is not an .xlsx workbook (no xl/workbook.xml).");
         while (workbook.Read())
         {
+            if (workbook.NodeType == XmlNodeType.Element && workbook.LocalName == "workbookPr")
+            {
+                // Workbooks from old Mac Excel count days from 1904-01-01.
+                _date1904 = workbook.GetAttribute("date1904") is "1" or "true";
+            }
+
             if (workbook.NodeType == XmlNodeType.Element && workbook.LocalName == "sheet")
             {
                 var name = workbook.GetAttribute("name") ?? $"Sheet{sheets.Count + 1}";
@@ -235,35 +243,41 @@ internal sealed class XlsxReader : IDisposable
             return;
         }
 
-        var current = new StringBuilder();
-        var inPhonetic = false;
         while (xml.Read())
         {
             if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
             {
-                current.Clear();
-            }
-            else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "rPh")
-            {
-                inPhonetic = !xml.IsEmptyElement; // phonetic guides are not part of the text
-            }
-            else if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "rPh")
-            {
-                inPhonetic = false;
-            }
-            else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "t" && !inPhonetic)
-            {
-                current.Append(xml.ReadElementContentAsString());
-                if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "si")
-                {
-                    _sharedStrings.Add(current.ToString());
-                }
-            }
-            else if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "si")
-            {
-                _sharedStrings.Add(current.ToString());
+                // Every <si>, even an empty one, holds an index: skipping one would shift all later strings.
+                _sharedStrings.Add(xml.IsEmptyElement ? "" : Text(xml));
             }
         }
+    }
+
+    /// <summary>The text of a string item (<c>si</c> or <c>is</c>) the reader is on: its <c>t</c> runs, without
+    /// phonetic guides (<c>rPh</c>).</summary>
+    private static string Text(XmlReader xml)
+    {
+        var text = new StringBuilder();
+        using var item = xml.ReadSubtree();
+        item.Read();
+        item.Read();
+        while (!item.EOF)
+        {
+            if (item.NodeType == XmlNodeType.Element && item.LocalName == "rPh")
+            {
+                item.Skip();
+            }
+            else if (item.NodeType == XmlNodeType.Element && item.LocalName == "t")
+            {
+                text.Append(item.ReadElementContentAsString()); // moves past </t> itself
+            }
+            else
+            {
+                item.Read();
+            }
+        }
+
+        return text.ToString();
     }
 
     private void ReadStyles()

@@ -30,8 +30,6 @@ public readonly record struct IngestProgress(long BytesRead, long TotalBytes, lo
 /// without duplicating them (the quarantine <c>txn</c> is already there).</remarks>
 public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, IdentifierValidator validator, TimeProvider clock)
 {
-    private const int ExamplesPerReason = 5;
-
     /// <summary>DuckDB memory for staging one delivery; more spills to <c>&lt;lake&gt;/.tmp/</c>.</summary>
     public const string StagingMemoryLimit = "2GB";
 
@@ -75,13 +73,23 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         }
         catch (LakeException ex) when (ex.Kind is LakeErrorKind.InvalidInput or LakeErrorKind.Unsupported)
         {
-            report = baseReport with { Status = BatchStatus.Failed, Message = ex.Message, FinishedAt = clock.GetUtcNow() };
+            report = baseReport with { Status = BatchStatus.Failed, Message = CitizenIdNumber.MaskWithin(ex.Message), FinishedAt = clock.GetUtcNow() };
         }
 
-        store.RecordBatch(new BatchRecord(report.BatchId, datasetId, revision.Revision, report.File,
-            report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
-            report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
-            JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
+        try
+        {
+            store.RecordBatch(new BatchRecord(report.BatchId, datasetId, revision.Revision, report.File,
+                report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
+                report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
+                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
+        }
+        catch (LakeException ex) when (report.Status == BatchStatus.Committed)
+        {
+            throw new LakeException(ex.Kind,
+                $"batch {report.BatchId} was committed (provider table version {report.Version}) but could not be recorded in the platform store: " +
+                $"{ex.Message} Ingest the same file again to record it; nothing will be committed twice.", ex);
+        }
+
         return report;
     }
 
@@ -93,6 +101,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
     private BatchReport Run(CatalogueEntry entry, string file, BatchReport report, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
+        RemoveLeftovers(Path.Combine(layout.Root, ".tmp"));
         var temp = Path.Combine(layout.Root, ".tmp", "ingest-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
         try
@@ -146,9 +155,33 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             {
                 Directory.Delete(temp, recursive: true);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // A leftover temp folder is harmless; vacuum-like cleanup can remove it later.
+                // A leftover is removed by a later ingestion (RemoveLeftovers).
+            }
+        }
+    }
+
+    /// <summary>Deletes staging folders of ingestions that died (killed, power lost) more than a day ago.</summary>
+    private void RemoveLeftovers(string tempRoot)
+    {
+        if (!Directory.Exists(tempRoot))
+        {
+            return;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(tempRoot, "ingest-*"))
+        {
+            try
+            {
+                if (clock.GetUtcNow() - new DateTimeOffset(Directory.GetLastWriteTimeUtc(folder), TimeSpan.Zero) > TimeSpan.FromDays(1))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another process may be using it; the next run tries again.
             }
         }
     }
@@ -167,6 +200,20 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         public required IReadOnlyList<string> Columns { get; init; }
 
         public Dictionary<string, double> Seconds { get; } = [];
+
+        /// <summary>Malformed rows whose key could not be read at all: a full snapshot cannot tell what they hold.</summary>
+        public long UnkeyedRejects { get; set; }
+    }
+
+    /// <summary>read = accepted + quarantined is measured, not assumed: the staging table must hold exactly the
+    /// rows the checks accepted.</summary>
+    private static void EnsureStaged(DuckDBConnection connection, long expected, string step)
+    {
+        var actual = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM staging"), CultureInfo.InvariantCulture);
+        if (actual != expected)
+        {
+            throw new LakeException(LakeErrorKind.Corrupt, $"{step} staged {actual:N0} rows instead of {expected:N0}; nothing was committed.");
+        }
     }
 
     private Staged Stage(
@@ -178,7 +225,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         LakeDuckDb.Execute(connection,
             "CREATE TABLE rejected (source_row BIGINT, source_line BIGINT, raw VARCHAR, field VARCHAR, reason VARCHAR, message VARCHAR)");
         // Keys of quarantined rows: the provider still holds them, so a full snapshot must not end them.
-        LakeDuckDb.Execute(connection, "CREATE TABLE rejected_keys (key VARCHAR)");
+        LakeDuckDb.Execute(connection, "CREATE TABLE rejected_keys (key VARCHAR, source_row BIGINT)");
         var staged = new Staged { Columns = source.Columns };
         var typed = new object?[checker.Fields.Count];
         var problems = new List<FieldProblem>();
@@ -189,6 +236,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         // value). Rejected rows are few and go through the appender.
         var accepted = Path.Combine(temp, "accepted.tsv");
         var loop = System.Diagnostics.Stopwatch.StartNew();
+        long written = 0;
         using (var rejected = connection.CreateAppender("rejected"))
         using (var rejectedKeys = connection.CreateAppender("rejected_keys"))
         using (var writer = new StreamWriter(accepted, false, new System.Text.UTF8Encoding(false), 1 << 20))
@@ -206,6 +254,15 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     if (record.Malformed is { } malformed)
                     {
                         Reject(rejected, staged, record, source.Columns, new FieldProblem("", QuarantineReasons.MalformedRow, malformed), []);
+                        if (checker.TryKey(record.Values) is { } malformedKey)
+                        {
+                            rejectedKeys.CreateRow().AppendValue(malformedKey).AppendValue(record.Row).EndRow();
+                        }
+                        else
+                        {
+                            staged.UnkeyedRejects++;
+                        }
+
                         continue;
                     }
 
@@ -214,9 +271,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     if (problems.Count > 0)
                     {
                         Reject(rejected, staged, record, source.Columns, problems[0], problems.Skip(1));
+                        // A row whose key itself is invalid (a typo) is not counted as unkeyed: the provider's record
+                        // under a valid key is then genuinely missing from the snapshot.
                         if (typed[checker.KeyIndex] is string rejectedKey)
                         {
-                            rejectedKeys.CreateRow().AppendValue(rejectedKey).EndRow();
+                            rejectedKeys.CreateRow().AppendValue(rejectedKey).AppendValue(record.Row).EndRow();
                         }
 
                         continue;
@@ -236,6 +295,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     writer.Write(record.Row);
                     writer.Write('\t');
                     writer.Write(deletion ? "true\n" : "false\n");
+                    written++;
                 }
             }
         }
@@ -245,8 +305,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
         LakeDuckDb.Execute(connection,
             $"INSERT INTO staging SELECT * FROM read_csv({LakeDuckDb.Literal(accepted)}, delim = '\t', header = false, quote = '\"', escape = '\"', " +
-            $"nullstr = '{TypedText.Null}', auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
+            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
         File.Delete(accepted);
+        EnsureStaged(connection, written, "loading the checked rows");
         staged.Seconds["load staged rows"] = loop.Elapsed.TotalSeconds;
         return staged;
     }
@@ -254,13 +315,14 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
     private static void Reject(DuckDBAppender rejected, Staged staged, SourceRecord record, IReadOnlyList<string> columns, FieldProblem first, IEnumerable<FieldProblem> more)
     {
         var others = more.ToList();
-        var message = others.Count == 0 ? first.Message : $"{first.Message}; also: {string.Join("; ", others.Select(o => o.Message))}";
+        // Values are echoed in messages ("出生日期 '…' is not a date"); anything shaped like an ID is masked.
+        var message = CitizenIdNumber.MaskWithin(others.Count == 0 ? first.Message : $"{first.Message}; also: {string.Join("; ", others.Select(o => o.Message))}");
         rejected.CreateRow()
             .AppendValue(record.Row).AppendValue(record.Line).AppendValue(record.Raw(columns))
             .AppendValue(first.Field).AppendValue(first.Reason).AppendValue(message)
             .EndRow();
         staged.Quarantined++;
-        staged.Reasons.Add(first.Reason, first.Field.Length == 0 ? null : first.Field, $"row {record.Row}: {first.Message}");
+        staged.Reasons.Add(first.Reason, first.Field.Length == 0 ? null : first.Field, $"row {record.Row}: {CitizenIdNumber.MaskWithin(first.Message)}");
     }
 
     /// <summary>Moves every row of a key delivered more than once to quarantine (reason duplicate_key): which
@@ -269,8 +331,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
     {
         var key = LakeDuckDb.Identifier(checker.Fields[checker.KeyIndex].Attribute.Name);
         LakeDuckDb.Execute(connection,
-            $"CREATE TABLE duplicates AS SELECT s.__source_row AS source_row, CAST(s.{key} AS VARCHAR) AS key, d.copies " +
-            $"FROM staging s JOIN (SELECT {key} AS k, count(*) AS copies FROM staging GROUP BY {key} HAVING count(*) > 1) d ON d.k = s.{key}");
+            // Copies that failed another check count too: the accepted copy of a key whose other copy was
+            // quarantined must not be committed as if it were the only one.
+            $"CREATE TABLE duplicates AS WITH a AS (SELECT CAST({key} AS VARCHAR) AS k, __source_row AS r, true AS accepted FROM staging " +
+            $"UNION ALL SELECT key, source_row, false FROM rejected_keys), d AS (SELECT k, count(*) AS copies FROM a GROUP BY k HAVING count(*) > 1) " +
+            $"SELECT a.r AS source_row, a.k AS key, d.copies FROM a JOIN d USING (k) WHERE a.accepted");
         var count = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM duplicates"), CultureInfo.InvariantCulture);
         if (count == 0)
         {
@@ -304,7 +369,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         }
 
         LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
-        LakeDuckDb.Execute(connection, "INSERT INTO rejected_keys SELECT DISTINCT key FROM duplicates");
+        LakeDuckDb.Execute(connection, "INSERT INTO rejected_keys SELECT key, source_row FROM duplicates");
+        EnsureStaged(connection, staged.Read - staged.Quarantined, "quarantining duplicate keys");
     }
 
     private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)
@@ -331,33 +397,32 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             }
         }
 
-        long? quarantineVersion = null;
-        if (report.Quarantined > 0)
-        {
-            var quarantine = QuarantineTables.OpenOrCreate(layout, entry.Id, clock);
-            var result = quarantine.Append(connection,
-                $"SELECT {LakeDuckDb.Literal(report.BatchId)} AS batch_id, {LakeDuckDb.Literal(entry.Id)} AS dataset_id, " +
-                $"{LakeDuckDb.Literal(report.File)} AS source_file, source_row, source_line, raw, field, reason, message, " +
-                $"{Timestamp(now)} AS quarantined_at FROM rejected ORDER BY source_row", options);
-            quarantineVersion = result.Version;
-        }
-
         var table = ProviderTables.OpenOrCreate(layout, entry, clock);
-        var snapshot = table.Snapshot();
-        if (snapshot.Transactions.ContainsKey(txn.AppId))
+        if (table.Snapshot().Transactions.ContainsKey(txn.AppId))
         {
-            return report with { Status = BatchStatus.AlreadyCommitted, Version = snapshot.Version, QuarantineVersion = quarantineVersion, FinishedAt = clock.GetUtcNow() };
+            return report with { Status = BatchStatus.AlreadyCommitted, Version = table.Snapshot().Version, FinishedAt = clock.GetUtcNow() };
         }
 
+        var quarantineVersion = CommitQuarantine(connection, entry, report, txn, options, now);
+        var snapshot = table.Snapshot();
         var key = LakeDuckDb.Identifier(entry.Table.Key);
         var current = $"SELECT * FROM ({snapshot.ToDuckDbQuery()}) t";
-        var select = ProviderColumns(snapshot.Schema, staged, entry, report.BatchId, now);
+        var select = ProviderColumns(snapshot.Schema, entry, report.BatchId, now);
         var counts = Counts(connection, key, current);
         CommitResult commit;
         long ended = 0, deleted = 0;
         if (entry.Delivery.Mode == DeliveryMode.Full)
         {
             var absent = $"NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT EXISTS (SELECT 1 FROM rejected_keys r WHERE r.key = CAST(t.{key} AS VARCHAR))";
+            if (staged.UnkeyedRejects > 0 && Convert.ToInt64(LakeDuckDb.Scalar(connection,
+                    $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND {absent}"), CultureInfo.InvariantCulture) > 0)
+            {
+                // A quarantined row whose key cannot be read may be any record: ending absent keys would guess.
+                absent = "false";
+                staged.Warnings.Add(IngestionWarnings.EndingsSkipped, null,
+                    $"{staged.UnkeyedRejects:N0} quarantined row(s) have no readable key, so no record was ended; correct them and deliver the snapshot again");
+                report = report with { Warnings = staged.Warnings.Summary() };
+            }
             ended = Convert.ToInt64(LakeDuckDb.Scalar(connection,
                 $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND {absent}"),
                 CultureInfo.InvariantCulture);
@@ -415,6 +480,38 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         };
     }
 
+    /// <summary>Commits the batch's quarantined rows. When an earlier attempt at the same batch committed its
+    /// quarantine but never its provider table, those rows are replaced (the checks may have changed since: a
+    /// new catalogue revision, a date that is no longer in the future), each step with the next txn version.</summary>
+    private long? CommitQuarantine(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, TxnAction txn, CommitOptions options, DateTimeOffset now)
+    {
+        var path = layout.QuarantineTable(entry.Id);
+        var earlier = DeltaTable.Exists(path) && DeltaTable.Open(path).Snapshot().Transactions.TryGetValue(txn.AppId, out var version) ? version : (long?)null;
+        if (report.Quarantined == 0 && earlier is null)
+        {
+            return null;
+        }
+
+        var quarantine = QuarantineTables.OpenOrCreate(layout, entry.Id, clock);
+        long? committed = null;
+        var next = 1L;
+        if (earlier is { } applied)
+        {
+            committed = quarantine.Delete($"batch_id = {LakeDuckDb.Literal(report.BatchId)}", options with { Transaction = txn with { Version = applied + 1 } }).Version;
+            next = applied + 2;
+        }
+
+        if (report.Quarantined > 0)
+        {
+            committed = quarantine.Append(connection,
+                $"SELECT {LakeDuckDb.Literal(report.BatchId)} AS batch_id, {LakeDuckDb.Literal(entry.Id)} AS dataset_id, " +
+                $"{LakeDuckDb.Literal(report.File)} AS source_file, source_row, source_line, raw, field, reason, message, " +
+                $"{Timestamp(now)} AS quarantined_at FROM rejected ORDER BY source_row", options with { Transaction = txn with { Version = next } }).Version;
+        }
+
+        return committed;
+    }
+
     /// <summary>Upserted keys the table did not hold (inserted) and did (updated).</summary>
     private static (long Inserted, long Updated) Counts(DuckDBConnection connection, string key, string current)
     {
@@ -429,10 +526,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
     /// <summary>The provider table's columns from a staged row: mapped attributes, provenance, NULL for attributes
     /// an earlier revision mapped and this one does not.</summary>
-    private static string ProviderColumns(DeltaSchema schema, Staged staged, CatalogueEntry entry, string batchId, DateTimeOffset now)
+    private static string ProviderColumns(DeltaSchema schema, CatalogueEntry entry, string batchId, DateTimeOffset now)
     {
         var mapped = entry.Fields.Select(f => f.Target).ToHashSet(StringComparer.Ordinal);
-        _ = staged;
         return string.Join(", ", schema.Fields.Select(f => f.Name switch
         {
             "providing_agency" => $"{LakeDuckDb.Literal(entry.Agency.Code)} AS providing_agency",

@@ -23,7 +23,7 @@ public static class DemoLake
     {
         var folder = Path.Combine(layout.Root, FolderName);
         log.WriteLine($"The lake is empty: generating a demo city of {persons:N0} persons in {folder} ...");
-        var city = SyntheticCity.Generate(new SyntheticCityOptions { OutputDirectory = folder, Persons = persons }, null, cancellationToken);
+        var city = SyntheticCity.Generate(new SyntheticCityOptions { OutputDirectory = folder, Persons = persons, AsOf = ChinaTime.Today(clock) }, null, cancellationToken);
         var loaded = CatalogueLoader.Load(store, Path.Combine(folder, "catalogue"), clock);
         log.WriteLine($"Loaded {loaded.Count} catalogue entries.");
         var reports = new List<BatchReport>();

@@ -55,7 +55,15 @@ public sealed class DropFolders(LakeLayout layout, IPlatformStore store, Deliver
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results.Add(Process(file.FullName));
+            try
+            {
+                results.Add(Process(file.FullName));
+            }
+            catch (LakeException ex) when (ex.Kind == LakeErrorKind.Conflict)
+            {
+                // Another writer got to the table first: the file stays in the inbox for the next run.
+                results.Add(new DropResult(file.Name, file.Directory!.Parent!.Name, file.Directory.Name, null, file.FullName, $"left in the inbox: {ex.Message}"));
+            }
         }
 
         return results;
@@ -68,6 +76,19 @@ public sealed class DropFolders(LakeLayout layout, IPlatformStore store, Deliver
         && !file.Name.EndsWith(".uploading", StringComparison.OrdinalIgnoreCase)
         && clock.GetUtcNow() - new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero) >= SettleTime;
 
+    private static bool IsSafe(string name)
+    {
+        try
+        {
+            LakeLayout.SafeName(name);
+            return true;
+        }
+        catch (LakeException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Processes one file of a drop folder.</summary>
     public DropResult Process(string path)
     {
@@ -75,6 +96,14 @@ public sealed class DropFolders(LakeLayout layout, IPlatformStore store, Deliver
         var datasetId = Path.GetFileName(datasetFolder);
         var agency = Path.GetFileName(Path.GetDirectoryName(datasetFolder)!);
         var name = Path.GetFileName(path);
+        if (!IsSafe(agency) || !IsSafe(datasetId))
+        {
+            // The folder names cannot be dataset ids, so there is no archive or failed folder to mirror them:
+            // the file is left where it is and reported on every run until someone moves it.
+            return new DropResult(name, agency, datasetId, null, path,
+                $"inbox/{agency}/{datasetId}/ is not an agency and dataset folder (letters, digits, '.', '-', '_'); the file was left there");
+        }
+
         var entry = store.FindCatalogueEntry(datasetId)?.Entry;
         string? problem = entry is null
             ? $"there is no catalogue entry '{datasetId}'"
@@ -91,6 +120,11 @@ public sealed class DropFolders(LakeLayout layout, IPlatformStore store, Deliver
             catch (LakeException ex) when (ex.Kind != LakeErrorKind.Conflict)
             {
                 problem = ex.Message;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DuckDB.NET.Data.DuckDBException)
+            {
+                // Whatever went wrong with this file, it must not block the files behind it.
+                problem = $"the file could not be ingested: {ex.Message}";
             }
         }
 

@@ -48,6 +48,9 @@ public static class IngestionWarnings
 
     /// <summary>A deletion marker for a key the table does not hold.</summary>
     public const string DeletionOfUnknownKey = "deletion_of_unknown_key";
+
+    /// <summary>A full snapshot ended nothing because some quarantined rows had no readable key.</summary>
+    public const string EndingsSkipped = "endings_skipped";
 }
 
 /// <summary>One problem of one field of a row.</summary>
@@ -158,6 +161,31 @@ internal sealed class RowChecker
 
     private HashSet<string> DeletionValues { get; } = [];
 
+    /// <summary>The normalised key of a row that failed other checks, or null when the key itself is missing
+    /// or invalid (so that a full snapshot knows the provider still holds that key).</summary>
+    public string? TryKey(string?[] values)
+    {
+        var plan = Fields[KeyIndex];
+        var text = Transform(plan, plan.Column >= 0 && plan.Column < values.Length ? values[plan.Column] : null);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (plan.Mapping.Map.TryGetValue(text, out var mapped))
+        {
+            text = mapped;
+        }
+
+        if (plan.Identifier is not { } kind)
+        {
+            return text;
+        }
+
+        var check = kind == IdentifierKind.Unknown ? _validator.Check(text) : _validator.Check(text, kind);
+        return check.IsValid ? check.Normalized ?? text : null;
+    }
+
     /// <summary>True when the row carries the entry's deletion marker.</summary>
     public bool IsDeletion(string?[] values) =>
         DeletionColumn >= 0 && values[DeletionColumn] is { } marker && DeletionValues.Contains(marker.Trim());
@@ -199,9 +227,12 @@ internal sealed class RowChecker
                 var check = kind == IdentifierKind.Unknown ? _validator.Check(text) : _validator.Check(text, kind);
                 if (!check.IsValid)
                 {
-                    var shown = check.Kind == IdentifierKind.Citizen || kind == IdentifierKind.Citizen ? CitizenIdNumber.Mask(text) : text;
+                    // A citizen ID is not echoed at all: with the reason (region, birth year) even a masked one
+                    // would give most of it away. The raw row in quarantine keeps it for reviewers.
+                    var citizen = check.Kind == IdentifierKind.Citizen || kind == IdentifierKind.Citizen;
+                    var shown = citizen ? "" : $" '{text}'";
                     problems.Add(new FieldProblem(plan.Mapping.Source, QuarantineReasons.InvalidIdentifier,
-                        $"{plan.Mapping.Source} '{shown}' is not a valid {(kind == IdentifierKind.Unknown ? "identifier" : kind.ToName())}: {check.Reason}"));
+                        $"{plan.Mapping.Source}{shown} is not a valid {(kind == IdentifierKind.Unknown ? "identifier" : kind.ToName())}: {check.Reason}"));
                     continue;
                 }
 
@@ -269,6 +300,11 @@ internal sealed class RowChecker
         }
 
         var text = raw.Trim();
+        if (text == @"\N")
+        {
+            return ""; // MySQL-style exports write NULL as \N
+        }
+
         if (plan.HalfWidth)
         {
             text = HalfWidth(text);
@@ -323,6 +359,10 @@ internal sealed class RowChecker
             case "string":
                 value = text;
                 return null;
+            case "date" when plan.Attribute.Name == "expiry_date" && IsOpenEnded(text):
+                // "长期" and 9999-12-31 are how issuers write "no expiry": the attribute's empty value.
+                value = null;
+                return null;
             case "date":
                 if (!TryParseDate(text, plan.Mapping.Formats, out var date, out var impossible))
                 {
@@ -341,9 +381,11 @@ internal sealed class RowChecker
                 value = date;
                 return null;
             case "timestamp":
-                if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var timestamp))
+                // Without an offset, a time is China time (UTC+8), as every agency system writes it.
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
                 {
-                    value = timestamp;
+                    var hasOffset = text.Contains('Z', StringComparison.OrdinalIgnoreCase) || text.LastIndexOfAny(['+', '-']) > 10;
+                    value = (hasOffset ? parsed : new DateTimeOffset(parsed.DateTime, ChinaTime.Offset)).UtcDateTime;
                     return null;
                 }
 
@@ -406,7 +448,15 @@ internal sealed class RowChecker
             return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is not an amount");
         }
 
-        amount = Math.Round(amount * multiplier, scale, MidpointRounding.AwayFromZero);
+        try
+        {
+            amount = Math.Round(amount * multiplier, scale, MidpointRounding.AwayFromZero);
+        }
+        catch (OverflowException)
+        {
+            return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' is too large an amount");
+        }
+
         if (Math.Abs(amount) >= (decimal)Math.Pow(10, precision - scale))
         {
             return new FieldProblem(source, QuarantineReasons.InvalidValue, $"{source} '{text}' has more than {precision - scale} digits before the decimal point");
@@ -416,12 +466,18 @@ internal sealed class RowChecker
         return null;
     }
 
+    private static bool IsOpenEnded(string text) =>
+        text is "长期" or "长期有效" or "永久" or "永久有效" or "无固定期限" || text.StartsWith("9999", StringComparison.Ordinal);
+
     /// <summary>Reads a date in the declared formats or the common ones; <paramref name="impossible"/> tells a
     /// well-formed date that does not exist (2023-02-30) from text that is no date at all.</summary>
     internal static bool TryParseDate(string text, IReadOnlyList<string> formats, out DateOnly date, out bool impossible)
     {
         impossible = false;
-        if (FastDate(text, out date, out impossible))
+        // The fast path reads only the shapes the entry accepts: with `format: [ddMMyyyy]`, 01022023 is 1 Feb.
+        var compact = formats.Count == 0 || formats.Contains("yyyyMMdd");
+        var dashed = formats.Count == 0 || formats.Contains("yyyy-MM-dd");
+        if (FastDate(text, compact, dashed, out date, out impossible))
         {
             return true;
         }
@@ -443,23 +499,23 @@ internal sealed class RowChecker
 
         // Shaped like a date but not one: say so rather than "unknown form".
         var digits = text.Where(char.IsAsciiDigit).ToArray();
-        impossible = digits.Length == 8 && text.Length <= 11;
+        impossible = formats.Count == 0 && digits.Length == 8 && text.Length <= 11;
         return false;
     }
 
     /// <summary>yyyyMMdd and yyyy-MM-dd without the general parser (most deliveries use one of them).</summary>
-    private static bool FastDate(string text, out DateOnly date, out bool impossible)
+    private static bool FastDate(string text, bool compact, bool dashed, out DateOnly date, out bool impossible)
     {
         date = default;
         impossible = false;
         int year, month, day;
-        if (text.Length == 8 && text.All(char.IsAsciiDigit))
+        if (compact && text.Length == 8 && text.All(char.IsAsciiDigit))
         {
             year = Digits(text, 0, 4);
             month = Digits(text, 4, 2);
             day = Digits(text, 6, 2);
         }
-        else if (text.Length == 10 && text[4] == '-' && text[7] == '-' && text.AsSpan(0, 4).IndexOfAnyExceptInRange('0', '9') < 0
+        else if (dashed && text.Length == 10 && text[4] == '-' && text[7] == '-' && text.AsSpan(0, 4).IndexOfAnyExceptInRange('0', '9') < 0
             && text.AsSpan(5, 2).IndexOfAnyExceptInRange('0', '9') < 0 && text.AsSpan(8, 2).IndexOfAnyExceptInRange('0', '9') < 0)
         {
             year = Digits(text, 0, 4);

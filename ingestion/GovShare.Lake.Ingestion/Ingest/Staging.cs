@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using GovShare.Lake.Ingestion.Formats;
 
 namespace GovShare.Lake.Ingestion.Ingest;
@@ -9,12 +10,15 @@ namespace GovShare.Lake.Ingestion.Ingest;
 internal static class RecordBatches
 {
     private const int BatchSize = 512;
+    private const int BatchesAhead = 4;
 
     public static IEnumerable<List<SourceRecord>> ReadAhead(IRecordSource source, CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<List<SourceRecord>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        // A thread of its own (not the pool's): both ends block, and under `serve` the pool must stay free.
+        using var queue = new BlockingCollection<List<SourceRecord>>(BatchesAhead);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() =>
+        Exception? failure = null;
+        var reader = new Thread(() =>
         {
             try
             {
@@ -24,76 +28,50 @@ internal static class RecordBatches
                     batch.Add(record);
                     if (batch.Count == BatchSize)
                     {
-                        WriteBlocking(channel.Writer, batch, stop.Token);
+                        queue.Add(batch, stop.Token);
                         batch = new List<SourceRecord>(BatchSize);
                     }
                 }
 
                 if (batch.Count > 0)
                 {
-                    WriteBlocking(channel.Writer, batch, stop.Token);
+                    queue.Add(batch, stop.Token);
                 }
-
-                channel.Writer.Complete();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The consumer stopped first.
             }
             catch (Exception ex)
             {
-                channel.Writer.Complete(ex);
+                failure = ex;
             }
-        }, CancellationToken.None);
-
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        })
+        { IsBackground = true, Name = "govshare-ingest-reader" };
+        reader.Start();
         try
         {
-            while (true)
+            foreach (var batch in queue.GetConsumingEnumerable(cancellationToken))
             {
-                List<SourceRecord> next;
-                try
-                {
-                    if (!channel.Reader.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
-                    {
-                        break;
-                    }
-
-                    if (!channel.Reader.TryRead(out next!))
-                    {
-                        continue;
-                    }
-                }
-                catch (ChannelClosedException ex) when (ex.InnerException is not null)
-                {
-                    // The reader's own failure (an undecodable byte, a damaged workbook), with its message.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-                    throw;
-                }
-
-                yield return next;
+                yield return batch;
             }
 
-            if (channel.Reader.Completion.IsFaulted)
+            reader.Join();
+            if (failure is not null)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(channel.Reader.Completion.Exception!.InnerException!).Throw();
+                // The reader's own failure (an undecodable byte, a stray quote, a damaged workbook), as it was thrown.
+                ExceptionDispatchInfo.Capture(failure).Throw();
             }
         }
         finally
         {
-            // The consumer stopped early (an exception): stop the producer before the source is disposed.
+            // The consumer stopped early (an exception, cancellation): stop the reader before the source is disposed.
             stop.Cancel();
-            try
-            {
-                producer.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                // Expected when the consumer stopped first.
-            }
-        }
-    }
-
-    private static void WriteBlocking(ChannelWriter<List<SourceRecord>> writer, List<SourceRecord> batch, CancellationToken cancellationToken)
-    {
-        if (!writer.TryWrite(batch))
-        {
-            writer.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+            reader.Join();
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace GovShare.Lake.Identifiers;
 
 /// <summary>The arithmetic of resident identity numbers (GB 11643-1999): ISO 7064 MOD 11-2.</summary>
-public static class CitizenIdNumber
+public static partial class CitizenIdNumber
 {
     private static ReadOnlySpan<byte> Weights => [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -70,4 +70,12 @@ public static class CitizenIdNumber
             span[4..^4].Fill('*');
         });
     }
+
+    /// <summary>Masks every run of 15 or 18 ID-shaped characters (15 digits, or 17 digits and a digit or X)
+    /// inside free text, such as a value echoed in an error message or a header that turned out to be data.</summary>
+    public static string MaskWithin(string? text) =>
+        string.IsNullOrEmpty(text) ? string.Empty : IdShaped().Replace(text, match => Mask(match.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")]
+    private static partial System.Text.RegularExpressions.Regex IdShaped();
 }

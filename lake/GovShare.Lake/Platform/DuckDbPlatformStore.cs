@@ -246,8 +246,18 @@ public sealed class DuckDbPlatformStore : IPlatformStore
     private static DateTimeOffset Utc(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
+    // One operation at a time per file within a process: two DuckDB instances on one file would conflict,
+    // and concurrent callers (jobs, requests) would otherwise race for the primary keys.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
     private DuckDBConnection Connect()
     {
+        var gate = Gates.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(LockTimeout))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, $"the platform store {Path} stayed busy for {LockTimeout.TotalSeconds:0} s; try again.");
+        }
+
         var deadline = DateTime.UtcNow + LockTimeout;
         for (var attempt = 0; ; attempt++)
         {
@@ -255,9 +265,10 @@ public sealed class DuckDbPlatformStore : IPlatformStore
             try
             {
                 connection.Open();
+                connection.Disposed += (_, _) => gate.Release();
                 return connection;
             }
-            catch (DuckDBException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) && DateTime.UtcNow < deadline)
+            catch (DuckDBException ex) when (IsLocked(ex) && DateTime.UtcNow < deadline)
             {
                 // Another process holds the file for one operation: wait for it, with a growing pause.
                 connection.Dispose();
@@ -266,10 +277,24 @@ public sealed class DuckDbPlatformStore : IPlatformStore
             catch (DuckDBException ex)
             {
                 connection.Dispose();
-                throw new LakeException(LakeErrorKind.Conflict, $"the platform store {Path} cannot be opened: {ex.Message}", ex);
+                gate.Release();
+                throw new LakeException(IsLocked(ex) ? LakeErrorKind.Conflict : LakeErrorKind.Corrupt,
+                    IsLocked(ex)
+                        ? $"the platform store {Path} is held by another process for longer than {LockTimeout.TotalSeconds:0} s: {ex.Message}"
+                        : $"the platform store {Path} cannot be opened: {ex.Message}", ex);
+            }
+            catch
+            {
+                connection.Dispose();
+                gate.Release();
+                throw;
             }
         }
     }
+
+    /// <summary>DuckDB's "Could not set lock on file" (another process holds the database).</summary>
+    private static bool IsLocked(DuckDBException ex) =>
+        ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("being used by another process", StringComparison.OrdinalIgnoreCase);
 
     private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
