@@ -29,31 +29,10 @@ var idCheck = new Command("id-check", "Identifier validation: `govshare id check
     markdown,
     work,
 };
-idCheck.SetAction(async (parseResult, cancellationToken) =>
-{
-    var workDirectory = parseResult.GetValue(work) ?? Path.Combine(Path.GetTempPath(), "govshare-bench-" + Guid.NewGuid().ToString("N"));
-    Directory.CreateDirectory(workDirectory);
-    try
-    {
-        var results = await IdCheckBenchmark.RunAsync(workDirectory, parseResult.GetValue(lines), parseResult.GetValue(runs), Console.Error, cancellationToken);
-        var section = BenchReport.ToMarkdown("Identifier validation (`id check`)", results, IdCheckBenchmark.Notes(parseResult.GetValue(lines)));
-        Console.WriteLine(section);
-        if (parseResult.GetValue(markdown) is { } file)
-        {
-            BenchReport.WriteSection(file, "Identifier validation (`id check`)", section);
-            Console.Error.WriteLine($"written to {file}");
-        }
-
-        return 0;
-    }
-    finally
-    {
-        if (parseResult.GetValue(work) is null)
-        {
-            Directory.Delete(workDirectory, recursive: true);
-        }
-    }
-});
+idCheck.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), "Identifier validation (`id check`)",
+    async directory => (await IdCheckBenchmark.RunAsync(directory, parseResult.GetValue(lines), parseResult.GetValue(runs), Console.Error, cancellationToken),
+        IdCheckBenchmark.Notes(parseResult.GetValue(lines))),
+    cancellationToken));
 
 var persons = new Option<int>("--persons")
 {
@@ -88,31 +67,10 @@ lake.SetAction(async (parseResult, cancellationToken) =>
         return 2;
     }
 
-    var workDirectory = parseResult.GetValue(work) ?? Path.Combine(Path.GetTempPath(), "govshare-bench-" + Guid.NewGuid().ToString("N"));
-    Directory.CreateDirectory(workDirectory);
-    try
-    {
-        // The lake and DuckDB calls block; running them off the parsing thread lets Ctrl+C cancel between phases.
-        var (results, notes) = await Task.Run(
-            () => LakeBenchmark.Run(workDirectory, personCount, batchRows, runCount, Console.Error, cancellationToken),
-            cancellationToken);
-        var section = BenchReport.ToMarkdown(LakeBenchmark.Title, results, notes);
-        Console.WriteLine(section);
-        if (parseResult.GetValue(markdown) is { } file)
-        {
-            BenchReport.WriteSection(file, LakeBenchmark.Title, section);
-            Console.Error.WriteLine($"written to {file}");
-        }
-
-        return 0;
-    }
-    finally
-    {
-        if (parseResult.GetValue(work) is null)
-        {
-            Directory.Delete(workDirectory, recursive: true);
-        }
-    }
+    // The lake and DuckDB calls block; running them off the parsing thread lets Ctrl+C cancel between phases.
+    return await BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), LakeBenchmark.Title,
+        directory => Task.Run(() => LakeBenchmark.Run(directory, personCount, batchRows, runCount, Console.Error, cancellationToken), cancellationToken),
+        cancellationToken);
 });
 
 var ingestPersons = new Option<long>("--persons")
@@ -132,33 +90,11 @@ var ingest = new Command("ingest", "Ingestion of a persons CSV with full validat
     markdown,
     work,
 };
-ingest.SetAction(async (parseResult, cancellationToken) =>
-{
-    var workDirectory = parseResult.GetValue(work) ?? Path.Combine(Path.GetTempPath(), "govshare-bench-" + Guid.NewGuid().ToString("N"));
-    Directory.CreateDirectory(workDirectory);
-    try
-    {
-        var (results, notes) = await Task.Run(
-            () => IngestBenchmark.Run(workDirectory, parseResult.GetValue(ingestPersons), Math.Max(1, parseResult.GetValue(ingestRuns)), Console.Error, cancellationToken),
-            cancellationToken);
-        var section = BenchReport.ToMarkdown(IngestBenchmark.Title, results, notes);
-        Console.WriteLine(section);
-        if (parseResult.GetValue(markdown) is { } file)
-        {
-            BenchReport.WriteSection(file, IngestBenchmark.Title, section);
-            Console.Error.WriteLine($"written to {file}");
-        }
-
-        return 0;
-    }
-    finally
-    {
-        if (parseResult.GetValue(work) is null)
-        {
-            Directory.Delete(workDirectory, recursive: true);
-        }
-    }
-});
+ingest.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), IngestBenchmark.Title,
+    directory => Task.Run(
+        () => IngestBenchmark.Run(directory, parseResult.GetValue(ingestPersons), Math.Max(1, parseResult.GetValue(ingestRuns)), Console.Error, cancellationToken),
+        cancellationToken),
+    cancellationToken));
 
 var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest };
 var parsed = root.Parse(args);
