@@ -85,7 +85,11 @@ internal static class IngestBenchmark
             Inv($"the checked rows from the typed staging text, a GROUP BY over the keys for duplicates, and the commit (zstd Parquet plus ") +
             Inv($"statistics, and the full-snapshot anti-joins against the current table). The way to the goal is to remove passes, not to tune ") +
             Inv($"them: split the file by byte ranges and check on both cores, find duplicate keys with a hash of the key while checking, and ") +
-            Inv($"write the provider table's Parquet straight from the checked rows instead of staging them in DuckDB first.");
+            Inv($"write the provider table's Parquet straight from the checked rows instead of staging them in DuckDB first. Each run is the ") +
+            Inv($"first ingestion in the process, as on the command line: JIT warm-up is included (a third run of a 1 M-row file in one process took ") +
+            Inv($"5.6 s against 8.3 s for the first). The CLI and this bench run with blocking GC (`ConcurrentGarbageCollection=false`), which ") +
+            Inv($"measured about 1.7× faster for the two-thread staging than background GC. ") +
+            Inv($"Rerun: `dotnet run -c Release --project bench/GovShare.Lake.Bench -- ingest --markdown docs/benchmarks.md`.");
         return (results, notes);
     }
 
