@@ -201,6 +201,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
         public Dictionary<string, double> Seconds { get; } = [];
 
+        /// <summary>Keys seen more than once while staging (by a 64-bit hash, so a few may be collisions).</summary>
+        public IReadOnlyCollection<string> RepeatedKeys { get; set; } = [];
+
         /// <summary>Malformed rows whose key could not be read at all: a full snapshot cannot tell what they hold.</summary>
         public long UnkeyedRejects { get; set; }
     }
@@ -227,79 +230,69 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         // Keys of quarantined rows: the provider still holds them, so a full snapshot must not end them.
         LakeDuckDb.Execute(connection, "CREATE TABLE rejected_keys (key VARCHAR, source_row BIGINT)");
         var staged = new Staged { Columns = source.Columns };
-        var typed = new object?[checker.Fields.Count];
-        var problems = new List<FieldProblem>();
-        var warnings = new List<RowWarning>();
 
-        // Two threads: one reads and splits the file, this one checks rows and writes the accepted ones as
-        // typed tab-separated text, which DuckDB then loads in parallel (much faster than appending value by
-        // value). Rejected rows are few and go through the appender.
+        // Staging uses every core: a reader thread splits the file into batches, workers check them and
+        // format the accepted rows as typed tab-separated text, and this thread writes the text, appends the
+        // few rejected rows and watches for repeated keys. DuckDB then loads the text in parallel (much faster
+        // than appending value by value).
         var accepted = Path.Combine(temp, "accepted.tsv");
         var loop = System.Diagnostics.Stopwatch.StartNew();
         long written = 0;
+        var keys = new KeyWatch();
         using (var rejected = connection.CreateAppender("rejected"))
         using (var rejectedKeys = connection.CreateAppender("rejected_keys"))
         using (var writer = new StreamWriter(accepted, false, new System.Text.UTF8Encoding(false), 1 << 20))
         {
-            foreach (var batch in RecordBatches.ReadAhead(source, cancellationToken))
+            var checkedBatches = RecordBatches.ReadAhead(source, cancellationToken)
+                .AsParallel().AsUnordered().WithDegreeOfParallelism(Math.Clamp(Environment.ProcessorCount, 2, 8)).WithMergeOptions(ParallelMergeOptions.NotBuffered)
+                .WithCancellation(cancellationToken)
+                .Select(batch => CheckedBatch.Check(batch, checker));
+            try
             {
-                foreach (var record in batch)
+                foreach (var batch in checkedBatches)
                 {
-                    staged.Read++;
-                    if ((staged.Read & 0xFFFF) == 0)
+                    var before = staged.Read;
+                    staged.Read += batch.Rows;
+                    if ((before >> 16) != (staged.Read >> 16))
                     {
                         progress?.Report(new IngestProgress(source.BytesRead, totalBytes, staged.Read, "reading"));
                     }
 
-                    if (record.Malformed is { } malformed)
+                    writer.Write(batch.Text);
+                    written += batch.Accepted;
+                    foreach (var key in batch.AcceptedKeys)
                     {
-                        Reject(rejected, staged, record, source.Columns, new FieldProblem("", QuarantineReasons.MalformedRow, malformed), []);
-                        if (checker.TryKey(record.Values) is { } malformedKey)
+                        keys.Add(key);
+                    }
+
+                    foreach (var reject in batch.Rejects)
+                    {
+                        Reject(rejected, staged, reject.Record, source.Columns, reject.First, reject.More);
+                        if (reject.Key is { } rejectedKey)
                         {
-                            rejectedKeys.CreateRow().AppendValue(malformedKey).AppendValue(record.Row).EndRow();
+                            rejectedKeys.CreateRow().AppendValue(rejectedKey).AppendValue(reject.Record.Row).EndRow();
+                            keys.Add(rejectedKey);
                         }
-                        else
+                        else if (reject.First.Reason == QuarantineReasons.MalformedRow)
                         {
                             staged.UnkeyedRejects++;
                         }
-
-                        continue;
                     }
 
-                    var deletion = checker.IsDeletion(record.Values);
-                    checker.Check(record.Values, typed, deletion, problems, warnings);
-                    if (problems.Count > 0)
+                    foreach (var (row, warning) in batch.Warnings)
                     {
-                        Reject(rejected, staged, record, source.Columns, problems[0], problems.Skip(1));
-                        // A row whose key itself is invalid (a typo) is not counted as unkeyed: the provider's record
-                        // under a valid key is then genuinely missing from the snapshot.
-                        if (typed[checker.KeyIndex] is string rejectedKey)
-                        {
-                            rejectedKeys.CreateRow().AppendValue(rejectedKey).AppendValue(record.Row).EndRow();
-                        }
-
-                        continue;
+                        staged.Warnings.Add(warning.Code, warning.Field, $"row {row}: {warning.Message}");
                     }
-
-                    foreach (var warning in warnings)
-                    {
-                        staged.Warnings.Add(warning.Code, warning.Field, $"row {record.Row}: {warning.Message}");
-                    }
-
-                    foreach (var value in typed)
-                    {
-                        TypedText.Write(writer, value);
-                        writer.Write('\t');
-                    }
-
-                    writer.Write(record.Row);
-                    writer.Write('\t');
-                    writer.Write(deletion ? "true\n" : "false\n");
-                    written++;
                 }
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+            {
+                // PLINQ wraps the reader's or a worker's failure (an undecodable byte, a stray quote): keep its type.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
             }
         }
 
+        staged.RepeatedKeys = keys.Repeated;
         staged.Seconds["read and check"] = loop.Elapsed.TotalSeconds;
         loop.Restart();
         var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
@@ -329,12 +322,28 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
     /// row is right is the provider's call, not a guess. The raw rows are read again from the file.</summary>
     private static void QuarantineDuplicates(DuckDBConnection connection, CatalogueEntry entry, string file, RowChecker checker, Staged staged)
     {
+        if (staged.RepeatedKeys.Count == 0)
+        {
+            return; // no key hash was seen twice, so no key was
+        }
+
+        LakeDuckDb.Execute(connection, "CREATE TABLE repeated (k VARCHAR)");
+        using (var repeated = connection.CreateAppender("repeated"))
+        {
+            foreach (var repeatedKey in staged.RepeatedKeys)
+            {
+                repeated.CreateRow().AppendValue(repeatedKey).EndRow();
+            }
+        }
+
         var key = LakeDuckDb.Identifier(checker.Fields[checker.KeyIndex].Attribute.Name);
         LakeDuckDb.Execute(connection,
             // Copies that failed another check count too: the accepted copy of a key whose other copy was
-            // quarantined must not be committed as if it were the only one.
+            // quarantined must not be committed as if it were the only one. Only keys whose hash repeated are looked at.
             $"CREATE TABLE duplicates AS WITH a AS (SELECT CAST({key} AS VARCHAR) AS k, __source_row AS r, true AS accepted FROM staging " +
-            $"UNION ALL SELECT key, source_row, false FROM rejected_keys), d AS (SELECT k, count(*) AS copies FROM a GROUP BY k HAVING count(*) > 1) " +
+            $"WHERE CAST({key} AS VARCHAR) IN (SELECT k FROM repeated) " +
+            $"UNION ALL SELECT key, source_row, false FROM rejected_keys WHERE key IN (SELECT k FROM repeated)), " +
+            $"d AS (SELECT k, count(*) AS copies FROM a GROUP BY k HAVING count(*) > 1) " +
             $"SELECT a.r AS source_row, a.k AS key, d.copies FROM a JOIN d USING (k) WHERE a.accepted");
         var count = Convert.ToInt64(LakeDuckDb.Scalar(connection, "SELECT count(*) FROM duplicates"), CultureInfo.InvariantCulture);
         if (count == 0)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Collections.Concurrent;
+using System.Text;
 using System.Runtime.ExceptionServices;
 using GovShare.Lake.Ingestion.Formats;
 
@@ -72,6 +73,100 @@ internal static class RecordBatches
             // The consumer stopped early (an exception, cancellation): stop the reader before the source is disposed.
             stop.Cancel();
             reader.Join();
+        }
+    }
+}
+
+/// <summary>A rejected row with its problems and, when readable, its key.</summary>
+internal sealed record RejectedRow(SourceRecord Record, FieldProblem First, IReadOnlyList<FieldProblem> More, string? Key);
+
+/// <summary>One batch of rows checked by a worker: the accepted rows as staging text, the rejected ones, the
+/// warnings, and the keys of the accepted rows (for duplicate detection on the staging thread).</summary>
+internal sealed class CheckedBatch
+{
+    public required int Rows { get; init; }
+
+    public required long Accepted { get; init; }
+
+    public required string Text { get; init; }
+
+    public required List<string> AcceptedKeys { get; init; }
+
+    public required List<RejectedRow> Rejects { get; init; }
+
+    public required List<(long Row, RowWarning Warning)> Warnings { get; init; }
+
+    /// <summary>Checks a batch; safe to run on several threads at once (the checker keeps no state per row).</summary>
+    public static CheckedBatch Check(List<SourceRecord> batch, RowChecker checker)
+    {
+        var typed = new object?[checker.Fields.Count];
+        var problems = new List<FieldProblem>();
+        var warnings = new List<RowWarning>();
+        var text = new StringWriter(new StringBuilder(batch.Count * 160), CultureInfo.InvariantCulture);
+        var keys = new List<string>(batch.Count);
+        var rejects = new List<RejectedRow>();
+        var found = new List<(long, RowWarning)>();
+        long accepted = 0;
+        foreach (var record in batch)
+        {
+            if (record.Malformed is { } malformed)
+            {
+                rejects.Add(new RejectedRow(record, new FieldProblem("", QuarantineReasons.MalformedRow, malformed), [], checker.TryKey(record.Values)));
+                continue;
+            }
+
+            var deletion = checker.IsDeletion(record.Values);
+            checker.Check(record.Values, typed, deletion, problems, warnings);
+            if (problems.Count > 0)
+            {
+                // A row whose key itself is invalid (a typo) has no key here: the provider's record under a valid
+                // key is then genuinely missing from a snapshot.
+                rejects.Add(new RejectedRow(record, problems[0], problems.Skip(1).ToList(), typed[checker.KeyIndex] as string));
+                continue;
+            }
+
+            foreach (var warning in warnings)
+            {
+                found.Add((record.Row, warning));
+            }
+
+            foreach (var value in typed)
+            {
+                TypedText.Write(text, value);
+                text.Write('\t');
+            }
+
+            text.Write(record.Row.ToString(CultureInfo.InvariantCulture));
+            text.Write(deletion ? "\ttrue\n" : "\tfalse\n");
+            keys.Add((string)typed[checker.KeyIndex]!);
+            accepted++;
+        }
+
+        return new CheckedBatch { Rows = batch.Count, Accepted = accepted, Text = text.ToString(), AcceptedKeys = keys, Rejects = rejects, Warnings = found };
+    }
+}
+
+/// <summary>Finds keys delivered more than once without holding every key: a set of 64-bit hashes (FNV-1a),
+/// and the keys whose hash was already there. A hash collision only makes the exact check look at one more
+/// key.</summary>
+internal sealed class KeyWatch
+{
+    private readonly HashSet<ulong> _seen = [];
+    private readonly HashSet<string> _repeated = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Repeated => _repeated;
+
+    public void Add(string key)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        if (!_seen.Add(hash))
+        {
+            _repeated.Add(key);
         }
     }
 }
