@@ -107,8 +107,6 @@ internal sealed class EntityRegisterDataset(SampleCity city) : SampleDataset(cit
         }
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 }
 
 /// <summary>tax.taxpayers: the tax bureau's taxpayer register, a full Excel workbook for about 70 % of the
@@ -283,8 +281,6 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
         return string.Concat(name.AsSpan(0, name.Length / 2), " ", name.AsSpan(name.Length / 2));
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 }
 
 /// <summary>nr.places: natural resources and planning's standard addresses and parcels, a full UTF-8 CSV
@@ -433,6 +429,4 @@ internal sealed class PlaceDataset(SampleCity city) : SampleDataset(city)
         };
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 }

@@ -65,8 +65,6 @@ internal abstract class LicenceDataset(SampleCity city) : SampleDataset(city)
         Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             string.Join('|', Agency, licence.Number, licence.HolderKey, licence.HolderName, SampleCity.Iso(licence.Issued)))));
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 
     /// <summary>A date between two dates (inclusive of the first), or the first when they are out of order.</summary>
     protected static DateOnly Between(DateOnly from, DateOnly to, ref SampleRandom random) =>

@@ -105,15 +105,6 @@ internal sealed class HouseholdDataset(SampleCity city) : SampleDataset(city)
         }
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
-
-    internal static string?[] With(string?[] values, int column, string? value)
-    {
-        var copy = (string?[])values.Clone();
-        copy[column] = value;
-        return copy;
-    }
 }
 
 /// <summary>mca.marriage: civil affairs' marriage register, an incremental GBK CSV (Windows line ends) with a
@@ -297,8 +288,6 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
         };
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 }
 
 /// <summary>hrss.insured: human resources and social security's insured persons, a full JSON Lines file for
@@ -466,8 +455,6 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
         }
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 }
 
 /// <summary>nhc.vital: the health commission's births and deaths of the last year, incremental, in Parquet
@@ -596,6 +583,4 @@ internal sealed class VitalDataset(SampleCity city) : SampleDataset(city)
         }
     }
 
-    private SampleRow Broken(string?[] values, int column, string? value, string reason) =>
-        new(HouseholdDataset.With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 }

@@ -98,5 +98,18 @@ internal abstract class SampleDataset(SampleCity city)
     public abstract IEnumerable<SampleRow> Rows(DatasetRun run);
 
     /// <summary>The date stamp delivery files carry in their names.</summary>
+    /// <summary>A row made invalid on purpose: one column replaced, and the field and reason the ingestion
+    /// must report for it (labels/invalid-rows.csv).</summary>
+    protected SampleRow Broken(string?[] values, int column, string? value, string reason) =>
+        new(With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
+
+    /// <summary>A copy of a row with one value replaced.</summary>
+    protected static string?[] With(string?[] values, int column, string? value)
+    {
+        var copy = (string?[])values.Clone();
+        copy[column] = value;
+        return copy;
+    }
+
     protected string Stamp => City.AsOf.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 }
