@@ -198,6 +198,7 @@ public static class CatalogueYaml
             Themes = root.Strings("themes") ?? [],
             Authoritative = root.Strings("authoritative") ?? [],
             QuarantineThreshold = root.Double("quarantineThreshold") ?? 0.05,
+            MaxEndedShare = root.Double("maxEndedShare") ?? 0.5,
         };
         if (key is null)
         {
@@ -620,7 +621,7 @@ public static class CatalogueYaml
         private static readonly string[] KnownKeys =
         [
             "id", "name", "description", "agency", "target", "key", "source", "delivery", "fields", "sharing", "updateDeadline",
-            "provision", "themes", "authoritative", "quarantineThreshold", "zh", "en", "code", "column", "kind", "format", "encoding",
+            "provision", "themes", "authoritative", "quarantineThreshold", "maxEndedShare", "zh", "en", "code", "column", "kind", "format", "encoding",
             "delimiter", "quote", "header", "columns", "sheet", "mode", "deletionMarker", "values", "target", "type", "required",
             "transform", "map", "identifier", "class", "legalBasis", "conditions",
         ];

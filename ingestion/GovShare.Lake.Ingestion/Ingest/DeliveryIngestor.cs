@@ -389,52 +389,67 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var parameters = new Dictionary<string, string> { ["dataset"] = entry.Id, ["file"] = report.File };
         var options = new CommitOptions { BatchId = report.BatchId, Transaction = txn, Clock = clock, Parameters = parameters };
 
-        if (entry.Delivery.Mode == DeliveryMode.Full && report.Accepted == 0 && DeltaTable.Exists(layout.ProviderTable(entry.Id)))
-        {
-            // An empty export (a failed job on the provider's side) must not end everything the lake holds.
-            var holding = DeltaTable.Open(layout.ProviderTable(entry.Id)).Snapshot();
-            var records = Convert.ToInt64(LakeDuckDb.Scalar(connection,
-                $"SELECT count(*) FROM ({holding.ToDuckDbQuery()}) t WHERE record_status = '{BaseTable.CurrentRecord}'"), CultureInfo.InvariantCulture);
-            if (records > 0)
-            {
-                return report with
-                {
-                    Status = BatchStatus.Refused,
-                    Message = $"a full snapshot without one accepted row would end all {records:N0} current records; nothing was committed",
-                    FinishedAt = clock.GetUtcNow(),
-                };
-            }
-        }
-
         var table = ProviderTables.OpenOrCreate(layout, entry, clock);
-        if (table.Snapshot().Transactions.ContainsKey(txn.AppId))
+        var snapshot = table.Snapshot();
+        if (snapshot.Transactions.ContainsKey(txn.AppId))
         {
-            return report with { Status = BatchStatus.AlreadyCommitted, Version = table.Snapshot().Version, FinishedAt = clock.GetUtcNow() };
+            return report with { Status = BatchStatus.AlreadyCommitted, Version = snapshot.Version, FinishedAt = clock.GetUtcNow() };
         }
 
-        var quarantineVersion = CommitQuarantine(connection, entry, report, txn, options, now);
-        var snapshot = table.Snapshot();
         var key = LakeDuckDb.Identifier(entry.Table.Key);
         var current = $"SELECT * FROM ({snapshot.ToDuckDbQuery()}) t";
-        var select = ProviderColumns(snapshot.Schema, entry, report.BatchId, now);
-        var counts = Counts(connection, key, current);
-        CommitResult commit;
+        var absent = $"NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT EXISTS (SELECT 1 FROM rejected_keys r WHERE r.key = CAST(t.{key} AS VARCHAR))";
         long ended = 0, deleted = 0;
         if (entry.Delivery.Mode == DeliveryMode.Full)
         {
-            var absent = $"NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT EXISTS (SELECT 1 FROM rejected_keys r WHERE r.key = CAST(t.{key} AS VARCHAR))";
-            if (staged.UnkeyedRejects > 0 && Convert.ToInt64(LakeDuckDb.Scalar(connection,
-                    $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND {absent}"), CultureInfo.InvariantCulture) > 0)
+            // Decided before anything is committed: a refusal must leave both tables as they were.
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*), count(*) FILTER (WHERE {absent}) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}'";
+            using (var reader = command.ExecuteReader())
+            {
+                reader.Read();
+                var holding = reader.GetInt64(0);
+                ended = reader.GetInt64(1);
+                if (holding > 0 && report.Accepted == 0)
+                {
+                    // An empty export (a failed job on the provider's side) must not end everything the lake holds.
+                    return report with
+                    {
+                        Status = BatchStatus.Refused,
+                        Message = $"a full snapshot without one accepted row would end all {holding:N0} current records; nothing was committed",
+                        FinishedAt = clock.GetUtcNow(),
+                    };
+                }
+
+                if (staged.UnkeyedRejects == 0 && holding > 0 && ended > entry.MaxEndedShare * holding)
+                {
+                    return report with
+                    {
+                        Status = BatchStatus.Refused,
+                        Message = $"the snapshot would end {ended:N0} of the {holding:N0} current records ({(double)ended / holding:P0}), more than the entry's " +
+                            $"maxEndedShare of {entry.MaxEndedShare:P0} (a truncated export?); nothing was committed",
+                        FinishedAt = clock.GetUtcNow(),
+                    };
+                }
+            }
+
+            if (staged.UnkeyedRejects > 0 && ended > 0)
             {
                 // A quarantined row whose key cannot be read may be any record: ending absent keys would guess.
                 absent = "false";
+                ended = 0;
                 staged.Warnings.Add(IngestionWarnings.EndingsSkipped, null,
                     $"{staged.UnkeyedRejects:N0} quarantined row(s) have no readable key, so no record was ended; correct them and deliver the snapshot again");
                 report = report with { Warnings = staged.Warnings.Summary() };
             }
-            ended = Convert.ToInt64(LakeDuckDb.Scalar(connection,
-                $"SELECT count(*) FROM ({current}) t WHERE record_status = '{BaseTable.CurrentRecord}' AND {absent}"),
-                CultureInfo.InvariantCulture);
+        }
+
+        var quarantineVersion = CommitQuarantine(connection, entry, report, txn, options, now);
+        var select = ProviderColumns(snapshot.Schema, entry, report.BatchId, now);
+        var counts = Counts(connection, key, current);
+        CommitResult commit;
+        if (entry.Delivery.Mode == DeliveryMode.Full)
+        {
             var endedColumns = string.Join(", ", snapshot.Schema.Fields.Select(f => f.Name switch
             {
                 "record_status" => $"CASE WHEN record_status = '{BaseTable.CurrentRecord}' THEN 'ended' ELSE record_status END AS record_status",
@@ -442,11 +457,14 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                 "ended_batch" => $"CASE WHEN record_status = '{BaseTable.CurrentRecord}' THEN {LakeDuckDb.Literal(report.BatchId)} ELSE ended_batch END AS ended_batch",
                 var name => LakeDuckDb.Identifier(name),
             }));
+            // Written in key order, so that each data file covers a narrow key range: lookups and later merges
+            // skip files by their key statistics.
+            LakeDuckDb.Execute(connection, "SET preserve_insertion_order = true");
             commit = table.Overwrite(connection,
-                $"SELECT {select} FROM staging s UNION ALL " +
+                $"SELECT * FROM (SELECT {select} FROM staging s UNION ALL " +
                 $"SELECT {endedColumns} FROM ({current}) t WHERE {absent} UNION ALL " +
                 // Records whose row was quarantined this time stay as they were.
-                $"SELECT * FROM ({current}) t WHERE NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT ({absent})",
+                $"SELECT * FROM ({current}) t WHERE NOT EXISTS (SELECT 1 FROM staging s WHERE s.{key} = t.{key}) AND NOT ({absent})) ORDER BY {key}",
                 snapshot, options);
         }
         else

@@ -207,6 +207,10 @@ public sealed record CatalogueEntry
     /// <summary>The share of rows that may be quarantined before a delivery is refused (default 5 %).</summary>
     public double QuarantineThreshold { get; init; } = 0.05;
 
+    /// <summary>The share of the current records a full snapshot may end before it is refused (default 50 %):
+    /// a truncated export must not end the half it lost.</summary>
+    public double MaxEndedShare { get; init; } = 0.5;
+
     /// <summary>The base table this entry feeds.</summary>
     [JsonIgnore]
     public BaseTable Table => BaseDatabaseCatalog.Find(Target)

@@ -89,6 +89,11 @@ public static partial class CatalogueValidator
             Add("quarantineThreshold", $"{entry.QuarantineThreshold} is not a share between 0 and 1 (0.05 = 5 %).");
         }
 
+        if (entry.MaxEndedShare is < 0 or > 1 || double.IsNaN(entry.MaxEndedShare))
+        {
+            Add("maxEndedShare", $"{entry.MaxEndedShare} is not a share between 0 and 1 (0.5 = a full snapshot may end half the current records).");
+        }
+
         return problems;
     }
 

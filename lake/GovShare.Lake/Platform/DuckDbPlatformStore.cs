@@ -205,7 +205,7 @@ public sealed class DuckDbPlatformStore : IPlatformStore
         Compare("deadline", before.UpdateDeadline, after.UpdateDeadline);
         Compare("provision", new object?[] { before.Provision, before.Themes }, new object?[] { after.Provision, after.Themes });
         Compare("authority", before.Authoritative, after.Authoritative);
-        Compare("threshold", before.QuarantineThreshold, after.QuarantineThreshold);
+        Compare("threshold", new[] { before.QuarantineThreshold, before.MaxEndedShare }, new[] { after.QuarantineThreshold, after.MaxEndedShare });
         return changes;
     }
 

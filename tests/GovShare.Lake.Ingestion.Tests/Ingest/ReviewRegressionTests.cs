@@ -138,5 +138,43 @@ public sealed class ReviewRegressionTests : IDisposable
         Assert.Empty(Directory.GetFiles(inbox));
     }
 
+    [Fact]
+    public void FullSnapshot_Should_BeRefused_When_ItWouldEndMoreThanMaxEndedShare_AndCommitOnceTheEntryAllowsIt()
+    {
+        _lake.Load(Entries.PersonsYaml(threshold: "0.5"));
+        Deliver("1.csv", $"{People.A},张三,男,19900501", $"{People.B},李四,女,19850131", $"{People.C},王五,男,19701212", $"{People.D},赵六,女,20010203");
+        var version = ProviderVersion(_lake, Entries.Persons);
+
+        var truncated = Deliver("2.csv", $"{People.A},张三,男,19900501");
+
+        Assert.Equal(BatchStatus.Refused, truncated.Status);
+        Assert.Contains("would end 3 of the 4 current records", truncated.Message, StringComparison.Ordinal);
+        Assert.Equal(version, ProviderVersion(_lake, Entries.Persons));
+        Assert.False(QuarantineExists(_lake, Entries.Persons));
+
+        _lake.Load(Entries.PersonsYaml(threshold: "0.5") + "\nmaxEndedShare: 1");
+        var allowed = _lake.Ingestor.Ingest(Path.Combine(_lake.Root, "files", "2.csv"), Entries.Persons);
+
+        Assert.Equal(BatchStatus.Committed, allowed.Status);
+        Assert.Equal(3, allowed.Ended);
+    }
+
+    [Fact]
+    public void FullSnapshot_Should_WriteTheProviderTableInKeyOrder()
+    {
+        _lake.Load(Entries.PersonsYaml(threshold: "0.5"));
+
+        Deliver("1.csv", $"{People.D},赵六,女,20010203", $"{People.A},张三,男,19900501", $"{People.C},王五,男,19701212", $"{People.B},李四,女,19850131");
+
+        var keys = Query($"SELECT id_number FROM read_parquet([{string.Join(", ", DeltaFiles())}])").Select(r => r[0]).ToList();
+        Assert.Equal(keys.Order(StringComparer.Ordinal).ToList(), keys);
+    }
+
+    private IEnumerable<string> DeltaFiles()
+    {
+        var snapshot = GovShare.Lake.Delta.DeltaTable.Open(_lake.Layout.ProviderTable(Entries.Persons)).Snapshot();
+        return snapshot.Files.Values.Select(f => GovShare.Lake.Engine.LakeDuckDb.Literal(snapshot.FullPath(f)));
+    }
+
     public void Dispose() => _lake.Dispose();
 }
