@@ -28,7 +28,6 @@ internal sealed class CsvSource : IRecordSource
     private long _line = 1;
     private List<string>? _pendingFirstRow;
     private long _pendingLine;
-    private string? _pendingProblem;
 
     private CsvSource(DeliveryText text, string fileName, char quote)
     {
@@ -69,12 +68,12 @@ internal sealed class CsvSource : IRecordSource
         _stops = SearchValues.Create([_delimiter, '\r', '\n']);
         var first = new List<string>();
         var firstLine = _line;
-        if (!ReadRecord(first, out var problem))
+        if (!ReadRecord(first))
         {
             throw new LakeException(LakeErrorKind.InvalidInput, $"{_fileName} is empty.");
         }
 
-        var columns = HeaderRule.Columns(spec, first, mappedColumns, _fileName, problem);
+        var columns = HeaderRule.Columns(spec, first, mappedColumns, _fileName);
         var hasHeader = columns is not null;
         if (columns is not null)
         {
@@ -85,7 +84,6 @@ internal sealed class CsvSource : IRecordSource
             Columns = spec.Columns;
             _pendingFirstRow = first;
             _pendingLine = firstLine;
-            _pendingProblem = problem;
         }
 
         Description = $"CSV, {_text.EncodingName}, delimiter {Describe(_delimiter)}, " + (hasHeader ? "header row" : "no header row");
@@ -96,7 +94,7 @@ internal sealed class CsvSource : IRecordSource
         long row = 0;
         if (_pendingFirstRow is not null)
         {
-            yield return Record(++row, _pendingLine, _pendingFirstRow, _pendingProblem);
+            yield return Record(++row, _pendingLine, _pendingFirstRow);
             _pendingFirstRow = null;
         }
 
@@ -104,31 +102,25 @@ internal sealed class CsvSource : IRecordSource
         while (true)
         {
             var line = _line;
-            if (!ReadRecord(fields, out var problem))
+            if (!ReadRecord(fields))
             {
                 yield break;
             }
 
-            if (fields is [""] && problem is null)
+            if (fields is [""])
             {
                 continue; // a blank line is not a row
             }
 
-            yield return Record(++row, line, fields, problem);
+            yield return Record(++row, line, fields);
         }
     }
 
-    private SourceRecord Record(long row, long line, List<string> fields, string? problem)
-    {
-        if (problem is null && fields.Count != Columns.Count)
-        {
-            problem = $"the row has {fields.Count} field(s), the header has {Columns.Count} (delimiter {Describe(_delimiter)})";
-        }
-
-        return problem is null
+    private SourceRecord Record(long row, long line, List<string> fields) =>
+        fields.Count == Columns.Count
             ? new SourceRecord(row, line, [.. fields])
-            : new SourceRecord(row, line, Align(fields), problem, Join(fields));
-    }
+            : new SourceRecord(row, line, Align(fields),
+                $"the row has {fields.Count} field(s), the header has {Columns.Count} (delimiter {Describe(_delimiter)})", Join(fields));
 
     private string?[] Align(List<string> fields)
     {
@@ -146,17 +138,15 @@ internal sealed class CsvSource : IRecordSource
         f.AsSpan().IndexOfAny([_delimiter, _quote, '\r', '\n']) >= 0 ? $"{_quote}{f.Replace(_quote.ToString(), new string(_quote, 2), StringComparison.Ordinal)}{_quote}" : f));
 
     /// <summary>Reads one record's fields; false at the end of the file. A record that cannot be split
-    /// (a quote never closed) comes back with a problem.</summary>
-    private bool ReadRecord(List<string> fields, out string? problem)
+    /// (a quote never closed) refuses the file.</summary>
+    private bool ReadRecord(List<string> fields)
     {
         fields.Clear();
-        problem = null;
         if (!HasData())
         {
             return false;
         }
 
-        var startLine = _line;
         while (true)
         {
             if (!HasData())

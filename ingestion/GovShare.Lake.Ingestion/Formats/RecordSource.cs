@@ -109,7 +109,7 @@ internal static class HeaderRule
     /// <summary>The column names when the first row is a header, or null when it is data (the entry's
     /// <c>columns:</c> name the columns then).</summary>
     /// <exception cref="LakeException">A header that lacks mapped columns or repeats one.</exception>
-    public static IReadOnlyList<string>? Columns(SourceSpec spec, IReadOnlyList<string?> first, IReadOnlyList<string> mappedColumns, string fileName, string? problem)
+    public static IReadOnlyList<string>? Columns(SourceSpec spec, IReadOnlyList<string?> first, IReadOnlyList<string> mappedColumns, string fileName)
     {
         var names = first.Select(n => (n ?? "").Trim().Trim('\uFEFF')).ToList();
         var namesMapped = mappedColumns.All(names.Contains);
@@ -122,11 +122,6 @@ internal static class HeaderRule
         if (!hasHeader)
         {
             return null;
-        }
-
-        if (problem is not null)
-        {
-            throw new LakeException(LakeErrorKind.InvalidInput, $"{fileName}: the header row cannot be read: {problem}.");
         }
 
         if (!namesMapped && spec.Header == "auto")

@@ -41,7 +41,7 @@ internal sealed class XlsxSource : IRecordSource
                 throw new LakeException(LakeErrorKind.InvalidInput, $"{Path.GetFileName(path)}: the sheet '{sheet}' is empty.");
             }
 
-            var columns = HeaderRule.Columns(spec, rows.Current.Cells, mappedColumns, $"{Path.GetFileName(path)}, sheet '{sheet}', row {rows.Current.Row}", null);
+            var columns = HeaderRule.Columns(spec, rows.Current.Cells, mappedColumns, $"{Path.GetFileName(path)}, sheet '{sheet}', row {rows.Current.Row}");
             if (columns is null)
             {
                 source.Columns = spec.Columns;
