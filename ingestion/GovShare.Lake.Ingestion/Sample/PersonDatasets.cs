@@ -128,6 +128,9 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
 
     public override IReadOnlyList<string> Columns { get; } = ["公民身份号码", "姓名", "性别", "出生日期", "婚姻状况", "操作类型"];
 
+    private static readonly PersonFaults Faults = new(DuplicateSpread: 40, BirthColumn: 3, ImpossibleDateFormat: "yyyyMMdd", FutureBirthDates: false,
+        RequiredColumn: 4, EnumColumn: 4, BadCodes: ["90", "99"]);
+
     public override string KeyColumn => "公民身份号码";
 
     public override long Units => City.Persons.Count;
@@ -201,25 +204,10 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
                 _ => "U",
             };
             string?[] values = [person.Id, person.Name, person.IsMale ? "男" : "女", SampleCity.Compact(person.BirthDate), code, operation];
-            switch (fate)
+            if (Faulty(fate, values, person.Id, person.BirthDate, ref random, run, Faults) is { } faulty)
             {
-                case RowFate.Duplicate:
-                    yield return new SampleRow(values) { DuplicateAfter = 1 + random.Next(40) };
-                    continue;
-                case RowFate.InvalidIdentifier:
-                    yield return Broken(values, 0, SampleCity.BrokenCitizenId(person.Id, ref random, run.SyntheticKeys), "invalid_identifier");
-                    continue;
-                case RowFate.InvalidDate:
-                    yield return Broken(values, 3, SampleCity.ImpossibleDate(person.BirthDate, "yyyyMMdd", ref random), "invalid_date");
-                    continue;
-                case RowFate.MissingRequired:
-                    yield return Broken(values, 4, null, "missing_required");
-                    continue;
-                case RowFate.InvalidEnum:
-                    yield return Broken(values, 4, random.Chance(0.5) ? "90" : "99", "invalid_enum");
-                    continue;
-                default:
-                    break;
+                yield return faulty;
+                continue;
             }
 
             if (operation == "D")
@@ -311,6 +299,9 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
     public override IReadOnlyList<string> Columns { get; } =
         ["公民身份号码", "姓名", "性别", "出生日期", "户籍地址", "居住地址", "联系电话", "文化程度"];
 
+    private static readonly PersonFaults Faults = new(DuplicateSpread: 40, BirthColumn: 3, ImpossibleDateFormat: "yyyy-MM-dd", FutureBirthDates: true,
+        RequiredColumn: 1, EnumColumn: 2, BadCodes: ["9", "0"]);
+
     public override string KeyColumn => "公民身份号码";
 
     public override long Units => City.Persons.Count;
@@ -384,28 +375,10 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
                 person.Id, person.Name, person.IsMale ? "1" : "2", SampleCity.Iso(person.BirthDate), household.Full,
                 persons.ResidenceAddress(person).Full, phone, person.Education,
             ];
-            switch (fate)
+            if (Faulty(fate, values, person.Id, person.BirthDate, ref random, run, Faults) is { } faulty)
             {
-                case RowFate.Duplicate:
-                    yield return new SampleRow(values) { DuplicateAfter = 1 + random.Next(40) };
-                    continue;
-                case RowFate.InvalidIdentifier:
-                    yield return Broken(values, 0, SampleCity.BrokenCitizenId(person.Id, ref random, run.SyntheticKeys), "invalid_identifier");
-                    continue;
-                case RowFate.InvalidDate:
-                    yield return Broken(values, 3, SampleCity.ImpossibleDate(person.BirthDate, "yyyy-MM-dd", ref random), "invalid_date");
-                    continue;
-                case RowFate.ImplausibleDate:
-                    yield return Broken(values, 3, SampleCity.Iso(City.FutureDate(ref random)), "implausible_date");
-                    continue;
-                case RowFate.MissingRequired:
-                    yield return Broken(values, 1, null, "missing_required");
-                    continue;
-                case RowFate.InvalidEnum:
-                    yield return Broken(values, 2, random.Chance(0.5) ? "9" : "0", "invalid_enum");
-                    continue;
-                default:
-                    break;
+                yield return faulty;
+                continue;
             }
 
             string? warning = null;
@@ -476,6 +449,9 @@ internal sealed class VitalDataset(SampleCity city) : SampleDataset(city)
 
     public override IReadOnlyList<string> Columns { get; } = ["公民身份号码", "姓名", "性别", "出生日期", "人口状态", "状态变更日期"];
 
+    private static readonly PersonFaults Faults = new(DuplicateSpread: 10, BirthColumn: 3, ImpossibleDateFormat: null, FutureBirthDates: true,
+        RequiredColumn: 1, EnumColumn: 4, BadCodes: ["失踪", "待查"]);
+
     public override IReadOnlyList<string> ParquetTypes { get; } = ["VARCHAR", "VARCHAR", "VARCHAR", "DATE", "VARCHAR", "DATE"];
 
     public override string KeyColumn => "公民身份号码";
@@ -542,25 +518,10 @@ internal sealed class VitalDataset(SampleCity city) : SampleDataset(city)
                 person.Id, person.Name, person.IsMale ? "男" : "女", SampleCity.Iso(person.BirthDate), deceased ? "死亡" : "正常",
                 deceased ? SampleCity.Iso(person.StatusDate!.Value) : null,
             ];
-            switch (fate)
+            if (Faulty(fate, values, person.Id, person.BirthDate, ref random, run, Faults) is { } faulty)
             {
-                case RowFate.Duplicate:
-                    yield return new SampleRow(values) { DuplicateAfter = 1 + random.Next(10) };
-                    continue;
-                case RowFate.InvalidIdentifier:
-                    yield return Broken(values, 0, SampleCity.BrokenCitizenId(person.Id, ref random, run.SyntheticKeys), "invalid_identifier");
-                    continue;
-                case RowFate.ImplausibleDate:
-                    yield return Broken(values, 3, SampleCity.Iso(City.FutureDate(ref random)), "implausible_date");
-                    continue;
-                case RowFate.MissingRequired:
-                    yield return Broken(values, 1, null, "missing_required");
-                    continue;
-                case RowFate.InvalidEnum:
-                    yield return Broken(values, 4, random.Chance(0.5) ? "失踪" : "待查", "invalid_enum");
-                    continue;
-                default:
-                    break;
+                yield return faulty;
+                continue;
             }
 
             string? warning = null;

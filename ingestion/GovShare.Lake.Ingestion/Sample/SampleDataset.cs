@@ -103,6 +103,22 @@ internal abstract class SampleDataset(SampleCity city)
     protected SampleRow Broken(string?[] values, int column, string? value, string reason) =>
         new(With(values, column, value)) { InvalidField = Columns[column], InvalidReason = reason };
 
+    /// <summary>The row a fate makes of a person's values in the datasets that follow the common pattern, or
+    /// null for a normal row (and for a fate the dataset does not produce).</summary>
+    protected SampleRow? Faulty(RowFate fate, string?[] values, string id, DateOnly birthDate, ref SampleRandom random, DatasetRun run, PersonFaults faults) =>
+        fate switch
+        {
+            RowFate.Duplicate => new SampleRow(values) { DuplicateAfter = 1 + random.Next(faults.DuplicateSpread) },
+            RowFate.InvalidIdentifier => Broken(values, 0, SampleCity.BrokenCitizenId(id, ref random, run.SyntheticKeys), "invalid_identifier"),
+            RowFate.InvalidDate when faults.ImpossibleDateFormat is { } format =>
+                Broken(values, faults.BirthColumn, SampleCity.ImpossibleDate(birthDate, format, ref random), "invalid_date"),
+            RowFate.ImplausibleDate when faults.FutureBirthDates =>
+                Broken(values, faults.BirthColumn, SampleCity.Iso(City.FutureDate(ref random)), "implausible_date"),
+            RowFate.MissingRequired => Broken(values, faults.RequiredColumn, null, "missing_required"),
+            RowFate.InvalidEnum => Broken(values, faults.EnumColumn, random.Chance(0.5) ? faults.BadCodes[0] : faults.BadCodes[1], "invalid_enum"),
+            _ => null,
+        };
+
     /// <summary>A copy of a row with one value replaced.</summary>
     protected static string?[] With(string?[] values, int column, string? value)
     {
@@ -113,3 +129,14 @@ internal abstract class SampleDataset(SampleCity city)
 
     protected string Stamp => City.AsOf.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>Where a person dataset's deliberately broken rows break (the column positions and forms differ per agency).</summary>
+/// <param name="DuplicateSpread">A duplicated row's copy comes within this many rows.</param>
+/// <param name="BirthColumn">The birth date column.</param>
+/// <param name="ImpossibleDateFormat">The form impossible birth dates are written in, or null for none.</param>
+/// <param name="FutureBirthDates">Whether the dataset gets birth dates in the future (ISO form).</param>
+/// <param name="RequiredColumn">The required column left empty.</param>
+/// <param name="EnumColumn">The coded column given an unmapped code.</param>
+/// <param name="BadCodes">Two codes the catalogue entry does not map.</param>
+internal sealed record PersonFaults(
+    int DuplicateSpread, int BirthColumn, string? ImpossibleDateFormat, bool FutureBirthDates, int RequiredColumn, int EnumColumn, string[] BadCodes);
