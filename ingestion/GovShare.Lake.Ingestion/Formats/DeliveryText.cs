@@ -132,21 +132,7 @@ internal sealed class DeliveryText : IDisposable
             }
 
             // Leave an incomplete last character for the next block.
-            var end = length;
-            for (var back = 1; back <= Math.Min(3, length); back++)
-            {
-                var b = buffer[length - back];
-                if ((b & 0xC0) != 0x80)
-                {
-                    var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-                    if (needed > back)
-                    {
-                        end = length - back;
-                    }
-
-                    break;
-                }
-            }
+            var end = TextEncodings.CompleteUtf8Length(buffer.AsSpan(0, length));
 
             if (!System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, end)))
             {

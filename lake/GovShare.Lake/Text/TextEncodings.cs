@@ -47,24 +47,24 @@ public static class TextEncodings
             return StrictUtf8;
         }
 
-        // A UTF-8 sequence is at most 4 bytes: ignore an incomplete one at the very end.
-        var end = sample.Length;
-        for (var back = 1; back <= Math.Min(3, sample.Length); back++)
+        return Utf8.IsValid(sample[..CompleteUtf8Length(sample)]) ? StrictUtf8 : Gb18030;
+    }
+
+    /// <summary>The length of <paramref name="bytes"/> without a UTF-8 sequence cut off at its end (a sample or a
+    /// block of a longer stream); a sequence is at most 4 bytes.</summary>
+    public static int CompleteUtf8Length(ReadOnlySpan<byte> bytes)
+    {
+        for (var back = 1; back <= Math.Min(3, bytes.Length); back++)
         {
-            var b = sample[^back];
+            var b = bytes[^back];
             if ((b & 0xC0) != 0x80)
             {
                 var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-                if (needed > back)
-                {
-                    end = sample.Length - back;
-                }
-
-                break;
+                return needed > back ? bytes.Length - back : bytes.Length;
             }
         }
 
-        return Utf8.IsValid(sample[..end]) ? StrictUtf8 : Gb18030;
+        return bytes.Length;
     }
 
     /// <summary>Opens a stream as text, detecting UTF-8 or GB18030 from its first 64 KiB unless an
