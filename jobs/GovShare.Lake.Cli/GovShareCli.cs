@@ -20,6 +20,9 @@ internal static class GovShareCli
         root.Subcommands.Add(IngestCommand.Create(console));
         root.Subcommands.Add(InboxCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
+        root.Subcommands.Add(AgencyCommand.Create(console));
+        root.Subcommands.Add(QueryCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         return root;
     }
 

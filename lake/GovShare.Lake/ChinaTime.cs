@@ -12,4 +12,27 @@ public static class ChinaTime
 
     /// <summary>Today's date in China.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(Now(clock).DateTime);
+
+    /// <summary>An instant in China time.</summary>
+    public static DateTimeOffset ToChina(DateTimeOffset instant) => instant.ToOffset(Offset);
+
+    /// <summary>Reads an ISO 8601 instant or date; without an offset it is China time (a date is its midnight).</summary>
+    public static bool TryParseInstant(string text, out DateTimeOffset instant)
+    {
+        text = text.Trim();
+        var hasOffset = text.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[T ].*[+-]\d{2}:?\d{2}$");
+        if (hasOffset && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant))
+        {
+            return true;
+        }
+
+        if (!hasOffset && DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+        {
+            instant = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Offset);
+            return true;
+        }
+
+        instant = default;
+        return false;
+    }
 }

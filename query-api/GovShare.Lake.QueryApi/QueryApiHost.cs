@@ -1,6 +1,16 @@
+using GovShare.Lake.Platform;
+using GovShare.Lake.QueryApi.Catalogue;
+using GovShare.Lake.QueryApi.Deliveries;
+using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Health;
+using GovShare.Lake.QueryApi.Identity;
+using GovShare.Lake.QueryApi.Lookups;
+using GovShare.Lake.QueryApi.Query;
+using GovShare.Lake.QueryApi.Themes;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace GovShare.Lake.QueryApi;
 
@@ -8,6 +18,9 @@ namespace GovShare.Lake.QueryApi;
 /// tests through <c>WebApplicationFactory&lt;Program&gt;</c> exercise what users run.</summary>
 public static class QueryApiHost
 {
+    /// <summary>The authorization policy of operator-only endpoints.</summary>
+    public const string OperatorPolicy = "operator";
+
     /// <summary>Creates the application: options bound and validated, error responses as RFC 9457
     /// problem details, every endpoint mapped. <paramref name="configure"/> lets the composing host
     /// add its own services and configuration before the application is built.</summary>
@@ -20,9 +33,31 @@ public static class QueryApiHost
         builder.Services.AddOptions<LakeOptions>()
             .Bind(builder.Configuration.GetSection(LakeOptions.SectionName))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<LakeOptions>, LakeOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<LakeOptions>>(new OptionsValidator<LakeOptions>(o => o.Validate()));
+        builder.Services.AddOptions<EngineOptions>()
+            .Bind(builder.Configuration.GetSection(EngineOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EngineOptions>>(new OptionsValidator<EngineOptions>(o => o.Validate()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<LakeExceptionHandler>();
+        builder.Services.AddSingleton<IPlatformStore>(services =>
+            DuckDbPlatformStore.Open(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
+        builder.Services.AddSingleton<LakeEngine>();
+        builder.Services.AddSingleton<LookupIndex>();
+        builder.Services.AddHostedService<LakeRefresher>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorPolicy, policy => policy.RequireClaim(ApiKeyAuthenticationHandler.AgencyKindClaim, "operator"));
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "GovShare Lake API";
+            document.Info.Version = BuildInfo.Version;
+            document.Info.Description = "Federated SQL, key lookups, thematic exports, the catalogue and deliveries. " +
+                "Authenticate with 'Authorization: Bearer <API key>'; data endpoints also need X-End-User and X-Purpose.";
+            return Task.CompletedTask;
+        }));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -32,7 +67,16 @@ public static class QueryApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthApi();
+        app.MapQueryApi();
+        app.MapLookupApi();
+        app.MapThemesApi();
+        app.MapCatalogueApi();
+        app.MapDeliveriesApi();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         return app;
     }
 
@@ -44,11 +88,12 @@ public static class QueryApiHost
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     };
 
-    private sealed class LakeOptionsValidator : IValidateOptions<LakeOptions>
+    private sealed class OptionsValidator<T>(Func<T, IReadOnlyList<string>> validate) : IValidateOptions<T>
+        where T : class
     {
-        public ValidateOptionsResult Validate(string? name, LakeOptions options)
+        public ValidateOptionsResult Validate(string? name, T options)
         {
-            var problems = options.Validate();
+            var problems = validate(options);
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }

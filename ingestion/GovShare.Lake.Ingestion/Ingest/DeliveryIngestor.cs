@@ -9,6 +9,7 @@ using GovShare.Lake.Engine;
 using GovShare.Lake.Identifiers;
 using GovShare.Lake.Ingestion.Formats;
 using GovShare.Lake.Platform;
+using GovShare.Lake.Versions;
 
 namespace GovShare.Lake.Ingestion.Ingest;
 
@@ -82,6 +83,12 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                 report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
                 report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
                 JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
+
+            // The new table version becomes part of the next lake version, which readers pin to.
+            if (report.Status == BatchStatus.Committed)
+            {
+                LakeVersions.Sync(layout, store, clock);
+            }
         }
         catch (LakeException ex) when (report.Status == BatchStatus.Committed)
         {

@@ -1,5 +1,6 @@
 using GovShare.Lake.Ingestion.Catalogue;
 using GovShare.Lake.Ingestion.Sample;
+using GovShare.Lake.Catalogue;
 using GovShare.Lake.Platform;
 
 namespace GovShare.Lake.Ingestion.Ingest;
@@ -36,6 +37,52 @@ public static class DemoLake
             reports.Add(report);
         }
 
+        foreach (var theme in DemoThemes.All)
+        {
+            store.SaveTheme(theme, clock.GetUtcNow());
+        }
+
+        log.WriteLine($"Saved {DemoThemes.All.Count} themes: {string.Join(", ", DemoThemes.All.Select(t => t.Id))}.");
         return reports;
+    }
+
+    /// <summary>The file, in the lake folder, the demo agencies' API keys are written to.</summary>
+    public const string CredentialsFile = "demo-credentials.txt";
+
+    /// <summary>A demo agency and its key.</summary>
+    /// <param name="Code">The agency code.</param>
+    /// <param name="Kind">Its kind.</param>
+    /// <param name="Key">Its API key.</param>
+    /// <param name="Name">Its Chinese name.</param>
+    public sealed record DemoCredential(string Code, AgencyKind Kind, string Key, string Name);
+
+    /// <summary>Gives every providing agency of the catalogue, a consumer and an operator an API key, and writes them to
+    /// <see cref="CredentialsFile"/> (readable by the owner only): the keys are shown once, here.</summary>
+    public static IReadOnlyList<DemoCredential> SeedAgencies(LakeLayout layout, IPlatformStore store, TimeProvider clock)
+    {
+        var agencies = store.ListCatalogue().Select(r => r.Entry.Agency).DistinctBy(a => a.Code)
+            .Select(a => (a.Code, a.Name, Kind: AgencyKind.Provider))
+            .Append((Code: "urban-ops", Name: new LocalizedName("市城市运行管理中心", "City operations centre"), Kind: AgencyKind.Consumer))
+            .Append((Code: "operator", Name: new LocalizedName("市大数据管理局", "Municipal Big Data Administration"), Kind: AgencyKind.Operator))
+            .ToList();
+        var credentials = agencies.Select(a => new DemoCredential(a.Code, a.Kind, ApiKeys.Issue(store, a.Code, a.Name, a.Kind, clock), a.Name.Zh)).ToList();
+        var path = Path.Combine(layout.Root, CredentialsFile);
+        var text = new System.Text.StringBuilder()
+            .AppendLine("# GovShare Lake demo API keys, written once when the demo lake was created. Keep this file private.")
+            .AppendLine("# Use: curl -H 'Authorization: Bearer <key>' -H 'X-End-User: <name>' -H 'X-Purpose: <why>' ...")
+            .AppendLine("# agency_code<TAB>kind<TAB>api_key<TAB>name");
+        foreach (var credential in credentials)
+        {
+            text.Append(credential.Code).Append('\t').Append(credential.Kind.ToString().ToLowerInvariant()).Append('\t')
+                .Append(credential.Key).Append('\t').AppendLine(credential.Name);
+        }
+
+        File.WriteAllText(path, text.ToString(), new System.Text.UTF8Encoding(false));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return credentials;
     }
 }

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using GovShare.Lake.Platform;
 
 namespace GovShare.Lake.Cli.Commands;
 
@@ -73,13 +75,26 @@ internal static class ServeCommand
 
             // Migrations run on every start; an empty lake gets the demo city before the host listens.
             var context = PlatformContext.Open(lakeDirectory);
-            if (parseResult.GetValue(demoPersons) is > 0 and var persons && DemoLake.IsEmpty(context.Layout, context.Store))
+            var empty = DemoLake.IsEmpty(context.Layout, context.Store) && context.Store.ListAgencies().Count == 0;
+            if (parseResult.GetValue(demoPersons) is > 0 and var persons && empty)
             {
                 var seeded = await Task.Run(() => DemoLake.Seed(context.Layout, context.Store, context.Ingestor, persons, TimeProvider.System, console.Out, cancellationToken),
                     cancellationToken);
                 await console.Out.WriteLineAsync($"Demo city ingested: {seeded.Sum(r => r.Accepted):N0} rows accepted, {seeded.Sum(r => r.Quarantined):N0} quarantined.");
-                await console.Out.FlushAsync(cancellationToken);
             }
+
+            if (empty)
+            {
+                // The keys are shown once, here and in the credentials file; the store keeps only their hashes.
+                var credentials = DemoLake.SeedAgencies(context.Layout, context.Store, TimeProvider.System);
+                await console.Out.WriteLineAsync($"Demo API keys (also in {Path.Combine(lakeDirectory, DemoLake.CredentialsFile)}; shown only now):");
+                foreach (var credential in credentials)
+                {
+                    await console.Out.WriteLineAsync($"  {credential.Code,-10} {credential.Kind.ToString().ToLowerInvariant(),-9} {credential.Key}  {credential.Name}");
+                }
+            }
+
+            await console.Out.FlushAsync(cancellationToken);
 
             var portNumber = parseResult.GetValue(port);
             var url = $"http://127.0.0.1:{portNumber}";
@@ -90,6 +105,7 @@ internal static class ServeCommand
                     [$"{LakeOptions.SectionName}:{nameof(LakeOptions.Directory)}"] = lakeDirectory,
                 });
                 builder.WebHost.UseUrls(url);
+                builder.Services.AddSingleton<IDeliveryService>(new DeliveryService(context.Ingestor));
             });
             await using (app)
             {

@@ -14,7 +14,7 @@ namespace GovShare.Lake.Platform;
 /// operation and closed after it; a process that finds it locked by another (the CLI while <c>serve</c>
 /// runs) waits and retries for up to <see cref="LockTimeout"/>. Schema migrations are numbered and run on
 /// open, each in its own transaction, recorded in <c>schema_migrations</c>.</summary>
-public sealed class DuckDbPlatformStore : IPlatformStore
+public sealed partial class DuckDbPlatformStore : IPlatformStore
 {
     /// <summary>The file name of the store in the lake folder.</summary>
     public const string FileName = "platform.duckdb";
@@ -52,6 +52,37 @@ public sealed class DuckDbPlatformStore : IPlatformStore
                 finished_at TIMESTAMP NOT NULL,
                 report VARCHAR NOT NULL);
             CREATE INDEX batches_dataset ON batches (dataset_id, finished_at);
+            """),
+        (3, "agencies and api keys", """
+            CREATE TABLE agencies (
+                code VARCHAR PRIMARY KEY,
+                name_zh VARCHAR NOT NULL,
+                name_en VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL);
+            CREATE TABLE api_keys (
+                key_id VARCHAR PRIMARY KEY,
+                agency_code VARCHAR NOT NULL,
+                key_hash VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                revoked_at TIMESTAMP);
+            CREATE INDEX api_keys_agency ON api_keys (agency_code);
+            """),
+        (4, "lake versions", """
+            CREATE TABLE lake_versions (
+                version BIGINT PRIMARY KEY,
+                committed_at TIMESTAMP NOT NULL);
+            CREATE TABLE lake_version_tables (
+                version BIGINT NOT NULL,
+                table_name VARCHAR NOT NULL,
+                table_version BIGINT NOT NULL,
+                PRIMARY KEY (version, table_name));
+            """),
+        (5, "themes", """
+            CREATE TABLE themes (
+                theme_id VARCHAR PRIMARY KEY,
+                definition VARCHAR NOT NULL,
+                saved_at TIMESTAMP NOT NULL);
             """),
     ];
 

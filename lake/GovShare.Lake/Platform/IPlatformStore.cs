@@ -61,4 +61,35 @@ public interface IPlatformStore
 
     /// <summary>The latest batches, newest first, of one dataset or of all.</summary>
     IReadOnlyList<BatchRecord> ListBatches(string? datasetId = null, int limit = 100);
+
+    /// <summary>Registers an agency, or updates its names and kind.</summary>
+    void SaveAgency(Agency agency);
+
+    /// <summary>An agency by code, or null.</summary>
+    Agency? FindAgency(string code);
+
+    /// <summary>Every agency, by code.</summary>
+    IReadOnlyList<Agency> ListAgencies();
+
+    /// <summary>Revokes the agency's valid keys and stores the new one, in one transaction (rotation).</summary>
+    void ReplaceApiKeys(ApiKeyRecord key, DateTimeOffset now);
+
+    /// <summary>A key by its id, or null.</summary>
+    ApiKeyRecord? FindApiKey(string keyId);
+
+    /// <summary>Every key an agency was issued, oldest first.</summary>
+    IReadOnlyList<ApiKeyRecord> ListApiKeys(string agencyCode);
+
+    /// <summary>Records a new lake version for the tables whose version is newer than the lake knows; null when
+    /// nothing changed. One transaction, so that two processes never record the same change twice.</summary>
+    LakeVersionRecord? RecordLakeVersion(IReadOnlyDictionary<string, long> tableVersions, DateTimeOffset now);
+
+    /// <summary>The lake versions after <paramref name="afterVersion"/>, oldest first.</summary>
+    IReadOnlyList<LakeVersionRecord> ListLakeVersions(long afterVersion = 0);
+
+    /// <summary>Stores (or replaces) a theme's definition.</summary>
+    void SaveTheme(ThemeDefinition theme, DateTimeOffset now);
+
+    /// <summary>Every theme, by id.</summary>
+    IReadOnlyList<ThemeDefinition> ListThemes();
 }

@@ -1,0 +1,412 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Catalogue;
+using GovShare.Lake.Delta;
+using GovShare.Lake.Divisions;
+using GovShare.Lake.Engine;
+using GovShare.Lake.Platform;
+using GovShare.Lake.Versions;
+using Microsoft.Extensions.Options;
+
+namespace GovShare.Lake.QueryApi.Engine;
+
+/// <summary>A lake version held open for one request: its views stay in place until the lease is disposed.</summary>
+public sealed class LakeLease : IDisposable
+{
+    private readonly Action _release;
+    private int _released;
+
+    internal LakeLease(long version, DateTimeOffset? committedAt, string catalog, VersionCatalog open, Action release)
+    {
+        Version = version;
+        CommittedAt = committedAt;
+        Catalog = catalog;
+        Open = open;
+        _release = release;
+    }
+
+    /// <summary>The lake version (0 for an empty lake).</summary>
+    public long Version { get; }
+
+    /// <summary>When the version was recorded.</summary>
+    public DateTimeOffset? CommittedAt { get; }
+
+    /// <summary>The DuckDB catalog holding this version's views.</summary>
+    public string Catalog { get; }
+
+    internal VersionCatalog Open { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _release();
+        }
+    }
+}
+
+/// <summary>The views of one lake version: the provider tables it reads, by base table.</summary>
+internal sealed class VersionCatalog(string name, long version, IReadOnlyDictionary<BaseTable, IReadOnlyList<ProviderSource>> sources,
+    IReadOnlyDictionary<string, DeltaSnapshot> providerTables, IReadOnlyList<ThemeDefinition> themes)
+{
+    public string Name { get; } = name;
+
+    public long Version { get; } = version;
+
+    public IReadOnlyDictionary<BaseTable, IReadOnlyList<ProviderSource>> Sources { get; } = sources;
+
+    public IReadOnlyDictionary<string, DeltaSnapshot> ProviderTables { get; } = providerTables;
+
+    public IReadOnlyList<ThemeDefinition> Themes { get; } = themes;
+
+    public int Leases { get; set; }
+
+    public long LastUsed { get; set; }
+}
+
+/// <summary>The process's one DuckDB instance for analysts' SQL, lookups and exports. Each lake version's views live
+/// in their own in-memory catalog (<c>lake_v12_g1</c>); a request's connection is switched to the version it pinned
+/// (<c>USE</c>), so <c>population.persons</c> means that version's persons for the whole statement. The instance is
+/// sandboxed before any request: reads only inside the lake's table folders, no extension loading, settings locked.</summary>
+public sealed partial class LakeEngine : IDisposable
+{
+    private readonly LakeLayout _layout;
+    private readonly EngineOptions _options;
+    private readonly IPlatformStore _store;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<LakeEngine> _logger;
+    private readonly DuckDBConnection _root;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _buildGate = new(1, 1);
+    private readonly Dictionary<string, VersionCatalog> _catalogs = new(StringComparer.Ordinal);
+    private LakeVersionMap _map = new([]);
+    private IReadOnlyList<CatalogueRevision> _catalogue = [];
+    private IReadOnlyList<ThemeDefinition> _themes = [];
+    private string _definitionsKey = "";
+    private int _generation;
+    private long _uses;
+
+    /// <summary>Opens the engine on the lake folder: DuckDB configured and locked, <c>geo.divisions</c> seeded when
+    /// missing, the lake versions read.</summary>
+    public LakeEngine(IOptions<LakeOptions> lake, IOptions<EngineOptions> options, IPlatformStore store, TimeProvider clock, ILogger<LakeEngine> logger)
+    {
+        _layout = LakeLayout.From(lake.Value);
+        _options = options.Value;
+        _store = store;
+        _clock = clock;
+        _logger = logger;
+        ExportDirectory = Path.Combine(_layout.Root, "tmp", "exports");
+        Directory.CreateDirectory(ExportDirectory);
+        var temp = _options.TempDirectory ?? Path.Combine(_layout.Root, "tmp", "duckdb");
+        Directory.CreateDirectory(temp);
+        Directory.CreateDirectory(Path.Combine(_layout.Root, "src"));
+        Directory.CreateDirectory(Path.Combine(_layout.Root, "reference"));
+        if (!DeltaTable.Exists(_layout.DivisionsTable))
+        {
+            DivisionTable.Seed(_layout.DivisionsTable, DivisionRegistry.Embedded, clock);
+        }
+
+        _root = new DuckDBConnection("DataSource=:memory:");
+        _root.Open();
+        var allowed = string.Join(", ", new[] { Path.Combine(_layout.Root, "src"), Path.Combine(_layout.Root, "reference"), ExportDirectory, temp }
+            .Select(d => LakeDuckDb.Literal(d + Path.DirectorySeparatorChar)));
+        foreach (var setting in new[]
+        {
+            $"SET threads = {_options.Threads.ToString(CultureInfo.InvariantCulture)}",
+            $"SET memory_limit = {LakeDuckDb.Literal(_options.EffectiveMemoryLimit)}",
+            $"SET temp_directory = {LakeDuckDb.Literal(temp)}",
+            "SET TimeZone = 'UTC'",
+            "SET parquet_metadata_cache = true",
+            "SET autoinstall_known_extensions = false",
+            "SET autoload_known_extensions = false",
+            "ATTACH ':memory:' AS lookup",
+            $"SET allowed_directories = [{allowed}]",
+            "SET enable_external_access = false",
+            "SET lock_configuration = true",
+        })
+        {
+            LakeDuckDb.Execute(_root, setting);
+        }
+
+        Refresh();
+    }
+
+    /// <summary>Where exports are written before they are served (inside the sandbox's allowed folders).</summary>
+    public string ExportDirectory { get; }
+
+    /// <summary>The options in force.</summary>
+    public EngineOptions Options => _options;
+
+    /// <summary>The lake folder.</summary>
+    public LakeLayout Layout => _layout;
+
+    /// <summary>The latest lake version the engine knows.</summary>
+    public long LatestVersion => _map.Latest;
+
+    /// <summary>Every lake version known, oldest first.</summary>
+    public LakeVersionMap Versions => _map;
+
+    /// <summary>The catalogue as last read.</summary>
+    public IReadOnlyList<CatalogueRevision> Catalogue => _catalogue;
+
+    /// <summary>The themes as last read.</summary>
+    public IReadOnlyList<ThemeDefinition> Themes => _themes;
+
+    /// <summary>Raised after a refresh that found a new lake version.</summary>
+    public event Action<long>? VersionAdded;
+
+    /// <summary>Records table changes as a new lake version and reads what is new: versions, catalogue, themes.</summary>
+    public void Refresh()
+    {
+        long added;
+        lock (_gate)
+        {
+            LakeVersions.Sync(_layout, _store, _clock);
+            var before = _map.Latest;
+            _map = _map.With(_store.ListLakeVersions(_map.Latest));
+            added = _map.Latest > before ? _map.Latest : 0;
+            var catalogue = _store.ListCatalogue();
+            var themes = _store.ListThemes();
+            var key = string.Join(";", catalogue.Select(r => $"{r.Entry.Id}@{r.Revision}")) + "|" +
+                string.Join(";", themes.Select(t => System.Text.Json.JsonSerializer.Serialize(t, DuckDbPlatformStore.Json)));
+            if (key != _definitionsKey)
+            {
+                // Views depend on the catalogue and the themes: versions opened before the change are rebuilt on next use.
+                _definitionsKey = key;
+                _generation++;
+                added = _map.Latest;
+            }
+
+            _catalogue = catalogue;
+            _themes = themes;
+        }
+
+        if (added > 0)
+        {
+            VersionAdded?.Invoke(added);
+        }
+    }
+
+    /// <summary>Resolves <paramref name="asOf"/> (empty: the latest version; a number: that version; otherwise an
+    /// ISO 8601 instant, China time when it has no offset) and holds that version's views open.</summary>
+    /// <exception cref="LakeException">An unknown version, an unreadable instant, or an instant before the first version.</exception>
+    public LakeLease Pin(string? asOf)
+    {
+        var map = _map;
+        long version;
+        if (string.IsNullOrWhiteSpace(asOf))
+        {
+            version = map.Latest;
+        }
+        else if (long.TryParse(asOf, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            if (map.Find(number) is null)
+            {
+                throw new LakeException(LakeErrorKind.NotFound, $"lake version {number} does not exist; versions are 1 to {map.Latest}.");
+            }
+
+            version = number;
+        }
+        else if (ChinaTime.TryParseInstant(asOf, out var instant))
+        {
+            version = map.VersionAt(instant)
+                ?? throw new LakeException(LakeErrorKind.NotFound, $"the lake has no version at {asOf}: its first version was recorded at " +
+                    $"{(map.Versions.Count == 0 ? "(none yet)" : ChinaTime.ToChina(map.Versions[0].CommittedAt).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture))}.");
+        }
+        else
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"asOf '{asOf}' is neither a lake version number nor an ISO 8601 instant (2026-11-20T09:30:00+08:00).");
+        }
+
+        var catalog = OpenCatalog(version, map);
+        return new LakeLease(version, map.Find(version)?.CommittedAt, catalog.Name, catalog, () => Release(catalog));
+    }
+
+    /// <summary>A new connection to the instance, reading the leased version's views.</summary>
+    public DuckDBConnection Connect(LakeLease lease)
+    {
+        var connection = _root.Duplicate();
+        connection.Open();
+        LakeDuckDb.Execute(connection, $"USE {LakeDuckDb.Identifier(lease.Catalog)}");
+        return connection;
+    }
+
+    /// <summary>A connection for the engine's own work (the lookup index), not sandbox-checked.</summary>
+    internal DuckDBConnection ConnectInternal()
+    {
+        var connection = _root.Duplicate();
+        connection.Open();
+        return connection;
+    }
+
+    private VersionCatalog OpenCatalog(long version, LakeVersionMap map)
+    {
+        var name = $"lake_v{version.ToString(CultureInfo.InvariantCulture)}_g{_generation.ToString(CultureInfo.InvariantCulture)}";
+        lock (_gate)
+        {
+            if (_catalogs.TryGetValue(name, out var open))
+            {
+                open.Leases++;
+                open.LastUsed = ++_uses;
+                return open;
+            }
+        }
+
+        _buildGate.Wait();
+        try
+        {
+            lock (_gate)
+            {
+                if (_catalogs.TryGetValue(name, out var open))
+                {
+                    open.Leases++;
+                    open.LastUsed = ++_uses;
+                    return open;
+                }
+            }
+
+            var built = Build(name, version, map);
+            lock (_gate)
+            {
+                built.Leases = 1;
+                built.LastUsed = ++_uses;
+                _catalogs[name] = built;
+            }
+
+            Evict();
+            return built;
+        }
+        finally
+        {
+            _buildGate.Release();
+        }
+    }
+
+    private VersionCatalog Build(string name, long version, LakeVersionMap map)
+    {
+        var tables = map.TablesAt(version);
+        var catalogue = _catalogue;
+        var themes = _themes;
+        var sources = new Dictionary<BaseTable, IReadOnlyList<ProviderSource>>();
+        var providerTables = new Dictionary<string, DeltaSnapshot>(StringComparer.Ordinal);
+        foreach (var revision in catalogue)
+        {
+            var entry = revision.Entry;
+            if (!tables.TryGetValue("src/" + entry.Id, out var tableVersion) || BaseDatabaseCatalog.Find(entry.Target) is not { } table)
+            {
+                continue;
+            }
+
+            var snapshot = DeltaTable.Open(_layout.ProviderTable(entry.Id)).Snapshot(tableVersion);
+            providerTables[entry.Id] = snapshot;
+            var list = sources.TryGetValue(table, out var existing) ? existing.ToList() : [];
+            list.Add(new ProviderSource(entry.Id, entry.Agency.Code, snapshot, entry.Authoritative.ToHashSet(StringComparer.Ordinal)));
+            sources[table] = list;
+        }
+
+        if (tables.TryGetValue("reference/" + Path.GetFileName(_layout.DivisionsTable), out var divisionsVersion))
+        {
+            var snapshot = DeltaTable.Open(_layout.DivisionsTable).Snapshot(divisionsVersion);
+            sources[BaseDatabaseCatalog.Divisions] =
+            [
+                new ProviderSource("geo.divisions", DivisionTable.ReferenceAgency, snapshot,
+                    BaseDatabaseCatalog.Divisions.Attributes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal)),
+            ];
+        }
+
+        using var connection = _root.Duplicate();
+        connection.Open();
+        LakeDuckDb.Execute(connection, $"ATTACH ':memory:' AS {LakeDuckDb.Identifier(name)}");
+        try
+        {
+            return CreateViews(connection, name, version, sources, providerTables, themes);
+        }
+        catch
+        {
+            LakeDuckDb.Execute(connection, "USE memory");
+            LakeDuckDb.Execute(connection, $"DETACH {LakeDuckDb.Identifier(name)}");
+            throw;
+        }
+    }
+
+    private VersionCatalog CreateViews(DuckDBConnection connection, string name, long version, Dictionary<BaseTable, IReadOnlyList<ProviderSource>> sources,
+        Dictionary<string, DeltaSnapshot> providerTables, IReadOnlyList<ThemeDefinition> themes)
+    {
+        LakeDuckDb.Execute(connection, $"USE {LakeDuckDb.Identifier(name)}");
+        BaseDatabaseViews.Register(connection, sources);
+        LakeDuckDb.Execute(connection, "CREATE SCHEMA src");
+        foreach (var (id, snapshot) in providerTables.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            LakeDuckDb.Execute(connection, $"CREATE VIEW src.{LakeDuckDb.Identifier(id)} AS {snapshot.ToDuckDbQuery()}");
+        }
+
+        LakeDuckDb.Execute(connection, "CREATE SCHEMA themes");
+        var usable = new List<ThemeDefinition>();
+        foreach (var theme in themes)
+        {
+            if (SqlSandbox.Check(connection, theme.Sql) is { } problem)
+            {
+                LogThemeRefused(theme.Id, problem.Message);
+                continue;
+            }
+
+            try
+            {
+                LakeDuckDb.Execute(connection, $"CREATE VIEW themes.{LakeDuckDb.Identifier(theme.Id)} AS (\n{theme.Sql}\n)");
+                usable.Add(theme);
+            }
+            catch (DuckDBException ex)
+            {
+                LogThemeRefused(theme.Id, ex.Message);
+            }
+        }
+
+        return new VersionCatalog(name, version, sources, providerTables, usable);
+    }
+
+    private void Release(VersionCatalog catalog)
+    {
+        lock (_gate)
+        {
+            catalog.Leases--;
+        }
+
+        Evict();
+    }
+
+    // Detaches the least recently used versions beyond the number kept, never the latest, never one in use.
+    private void Evict()
+    {
+        List<string> detach;
+        lock (_gate)
+        {
+            var latest = $"lake_v{_map.Latest.ToString(CultureInfo.InvariantCulture)}_g{_generation.ToString(CultureInfo.InvariantCulture)}";
+            var candidates = _catalogs.Values.Where(c => c.Name != latest && c.Leases == 0).OrderBy(c => c.LastUsed).ToList();
+            var excess = _catalogs.Count - 1 - _options.VersionsKept;
+            detach = candidates.Take(Math.Max(0, excess)).Select(c => c.Name).ToList();
+            foreach (var name in detach)
+            {
+                _catalogs.Remove(name);
+            }
+        }
+
+        foreach (var name in detach)
+        {
+            using var connection = _root.Duplicate();
+            connection.Open();
+            LakeDuckDb.Execute(connection, $"DETACH {LakeDuckDb.Identifier(name)}");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _root.Dispose();
+        _buildGate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Theme {ThemeId} is left out of the themes schema: {Reason}")]
+    private partial void LogThemeRefused(string themeId, string reason);
+}

@@ -1,0 +1,288 @@
+using System.Text.Json;
+using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Identifiers;
+using GovShare.Lake.QueryApi.Engine;
+using GovShare.Lake.QueryApi.Identity;
+using GovShare.Lake.QueryApi.Results;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GovShare.Lake.QueryApi.Lookups;
+
+/// <summary><c>POST /api/lookup/person</c> body.</summary>
+/// <param name="IdNumber">The resident identity number (18 characters; a 15-digit old number is upgraded).</param>
+public sealed record PersonLookup(string? IdNumber);
+
+/// <summary><c>POST /api/lookup/entity</c> body: one of the three keys.</summary>
+/// <param name="Uscc">Unified social credit code.</param>
+/// <param name="OrgCode">Organisation code (XXXXXXXX-Y).</param>
+/// <param name="LicenceNo">Business licence registration number (15 digits).</param>
+public sealed record EntityLookup(string? Uscc, string? OrgCode, string? LicenceNo);
+
+/// <summary><c>POST /api/lookup/licence</c> body.</summary>
+/// <param name="LicenceNo">The licence or certificate number.</param>
+public sealed record LicenceLookup(string? LicenceNo);
+
+/// <summary>A value one or more providers hold for an attribute.</summary>
+/// <param name="Value">The value.</param>
+/// <param name="Agencies">The agencies holding it.</param>
+/// <param name="Datasets">Their datasets.</param>
+public sealed record HeldValue(JsonElement Value, IReadOnlyList<string> Agencies, IReadOnlyList<string> Datasets);
+
+/// <summary>An attribute of a consolidated record.</summary>
+/// <param name="Value">The value the platform gives (the authoritative provider's, else the first provider's by dataset id).</param>
+/// <param name="Agency">The agency it comes from.</param>
+/// <param name="Dataset">The dataset it comes from.</param>
+/// <param name="Version">That provider table's version.</param>
+/// <param name="Authoritative">True when the agency is the catalogue's authority for the attribute.</param>
+/// <param name="Values">Where providers disagree: every value and who holds it; otherwise null.</param>
+public sealed record AttributeValue(JsonElement Value, string Agency, string Dataset, long Version, bool Authoritative, IReadOnlyList<HeldValue>? Values);
+
+/// <summary>A provider of a record.</summary>
+/// <param name="Agency">The agency.</param>
+/// <param name="Dataset">The dataset.</param>
+/// <param name="Version">The provider table's version.</param>
+public sealed record RecordProvider(string Agency, string Dataset, long Version);
+
+/// <summary>One consolidated record.</summary>
+/// <param name="Table">The base table (<c>population.persons</c>).</param>
+/// <param name="Key">The record's key.</param>
+/// <param name="Attributes">Each attribute some provider fills.</param>
+/// <param name="Disagreements">The attributes providers disagree on.</param>
+/// <param name="Providers">Who holds the record.</param>
+public sealed record ConsolidatedRecord(
+    string Table, string Key, IReadOnlyDictionary<string, AttributeValue> Attributes, IReadOnlyList<string> Disagreements, IReadOnlyList<RecordProvider> Providers);
+
+/// <summary>A lookup's answer.</summary>
+/// <param name="Version">The lake version answered from.</param>
+/// <param name="Record">The record.</param>
+/// <param name="Licences">Licences and certificates the person or entity holds.</param>
+/// <param name="Entities">Entities the person is recorded as legal representative of.</param>
+public sealed record LookupAnswer(long Version, ConsolidatedRecord Record, IReadOnlyList<ConsolidatedRecord> Licences, IReadOnlyList<ConsolidatedRecord> Entities);
+
+/// <summary>A division and the places in it.</summary>
+/// <param name="Version">The lake version answered from.</param>
+/// <param name="Code">The division code.</param>
+/// <param name="Periods">The code's rows in <c>geo.divisions</c> (one per period).</param>
+/// <param name="Places">Places recorded in the division (at most 1 000).</param>
+/// <param name="PlacesTruncated">True when there are more.</param>
+public sealed record PlacesAnswer(long Version, string Code, IReadOnlyList<IReadOnlyDictionary<string, object?>> Periods,
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> Places, bool PlacesTruncated);
+
+/// <summary>Key lookups: POST, so that ID numbers never appear in URLs or access logs.</summary>
+public static class LookupApi
+{
+    private const int MaxPlaces = 1000;
+
+    /// <summary>Maps the lookup endpoints.</summary>
+    public static IEndpointRouteBuilder MapLookupApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api").WithTags("Lookups").RequireParty();
+        group.MapPost("/lookup/person", LookupPerson)
+            .WithName("LookupPerson")
+            .WithSummary("A person's consolidated record by resident identity number, with their licences and the entities they represent");
+        group.MapPost("/lookup/entity", LookupEntity)
+            .WithName("LookupEntity")
+            .WithSummary("An entity's consolidated record by unified social credit code, organisation code or business licence number, with its licences");
+        group.MapPost("/lookup/licence", LookupLicence)
+            .WithName("LookupLicence")
+            .WithSummary("A licence or certificate by number");
+        group.MapGet("/places/{divisionCode}", GetPlaces)
+            .WithName("GetPlaces")
+            .WithSummary("A division's periods in geo.divisions and the places recorded in it");
+        return endpoints;
+    }
+
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index)
+    {
+        var check = IdentifierValidator.Default.CheckCitizen(request?.IdNumber ?? "");
+        if (!check.IsValid)
+        {
+            return Invalid("idNumber", check);
+        }
+
+        var key = check.Normalized ?? check.Input;
+        var (version, rows) = index.Find(key,
+            ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));
+        return Answer(index, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
+    }
+
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index)
+    {
+        var given = new[] { ("uscc", request?.Uscc), ("orgCode", request?.OrgCode), ("licenceNo", request?.LicenceNo) }.Where(k => !string.IsNullOrWhiteSpace(k.Item2)).ToList();
+        if (given.Count != 1)
+        {
+            return TypedResults.Problem("give exactly one of uscc, orgCode or licenceNo.", statusCode: StatusCodes.Status400BadRequest, title: "One key needed");
+        }
+
+        var (field, value) = given[0];
+        var check = field switch
+        {
+            "uscc" => IdentifierValidator.Default.CheckUscc(value!),
+            "orgCode" => IdentifierValidator.Default.CheckOrganisationCode(value!),
+            _ => IdentifierValidator.Default.CheckLicence(value!),
+        };
+        if (!check.IsValid)
+        {
+            return Invalid(field, check);
+        }
+
+        var key = check.Normalized ?? check.Input;
+        if (field != "uscc")
+        {
+            // Older keys lead to the entity's credit code; then the lookup is the same as by credit code.
+            var (_, matches) = index.Find(key, ("self", LookupIndex.Entities, field == "orgCode" ? "org_code" : "licence_reg_no"));
+            var usccs = matches.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
+            if (usccs.Count > 1)
+            {
+                return TypedResults.Problem($"{usccs.Count} entities are recorded with this {field}: {string.Join(", ", usccs)}; look them up by unified social credit code.",
+                    statusCode: StatusCodes.Status409Conflict, title: "Ambiguous key");
+            }
+
+            if (usccs.Count == 0)
+            {
+                return NotFound($"no entity with this {field} is recorded.");
+            }
+
+            key = usccs[0];
+        }
+
+        var (version, rows) = index.Find(key, ("self", LookupIndex.Entities, "key"), ("licence", LookupIndex.Licences, "holder_key"));
+        return Answer(index, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
+    }
+
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index)
+    {
+        var number = request?.LicenceNo?.Trim() ?? "";
+        if (number.Length is 0 or > 64 || number.Any(char.IsControl))
+        {
+            return TypedResults.Problem("licenceNo must be 1 to 64 characters without control characters.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid licenceNo");
+        }
+
+        var (version, rows) = index.Find(number, ("self", LookupIndex.Licences, "key"));
+        return Answer(index, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+    }
+
+    internal static Results<Ok<PlacesAnswer>, ProblemHttpResult> GetPlaces(string divisionCode, LakeEngine engine)
+    {
+        // Retired and changed codes are looked up too (their history is the point), so only the form is checked.
+        if (divisionCode.Length != 6 || !divisionCode.All(char.IsAsciiDigit))
+        {
+            return TypedResults.Problem("divisionCode must be 6 digits (GB/T 2260).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid key");
+        }
+
+        using var lease = engine.Pin(null);
+        using var connection = engine.Connect(lease);
+        var periods = Rows(connection, "SELECT * FROM geo.divisions WHERE code = $c ORDER BY valid_from", divisionCode, int.MaxValue, out _);
+        var places = Rows(connection, $"SELECT * FROM geo.places WHERE division_code = $c ORDER BY place_id LIMIT {MaxPlaces + 1}", divisionCode, MaxPlaces, out var truncated);
+        return periods.Count == 0 && places.Count == 0
+            ? NotFound("the division code is in neither geo.divisions nor geo.places.")
+            : TypedResults.Ok(new PlacesAnswer(lease.Version, divisionCode, periods, places, truncated));
+    }
+
+    private static List<IReadOnlyDictionary<string, object?>> Rows(DuckDB.NET.Data.DuckDBConnection connection, string sql, string code, int max, out bool truncated)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("c", code));
+        using var reader = command.ExecuteReader();
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        truncated = false;
+        while (reader.Read())
+        {
+            if (rows.Count == max)
+            {
+                truncated = true;
+                break;
+            }
+
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                using var buffer = new MemoryStream();
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    JsonValues.Write(writer, reader, i);
+                }
+
+                row[reader.GetName(i)] = JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(
+        LookupIndex index, long version, IReadOnlyList<ProviderRow> rows, BaseTable table, string notFound)
+    {
+        var self = rows.Where(r => r.Part == "self").ToList();
+        if (self.Count == 0)
+        {
+            return NotFound(notFound);
+        }
+
+        var related = rows.Where(r => r.Part != "self").ToList();
+        return TypedResults.Ok(new LookupAnswer(
+            version,
+            Consolidate(table, self, index.Authorities(table)),
+            Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, index),
+            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, index)));
+    }
+
+    private static List<ConsolidatedRecord> Group(IEnumerable<ProviderRow> rows, BaseTable table, LookupIndex index)
+    {
+        var list = rows.ToList();
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
+        var authorities = index.Authorities(table);
+        return list.GroupBy(r => r.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Consolidate(table, g.ToList(), authorities)).ToList();
+    }
+
+    /// <summary>The same rule as the consolidated views: the authority's value first, then the providers by dataset id;
+    /// every distinct value kept where they disagree.</summary>
+    internal static ConsolidatedRecord Consolidate(BaseTable table, IReadOnlyList<ProviderRow> rows, IReadOnlyDictionary<string, IReadOnlySet<string>> authorities)
+    {
+        var ordered = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ToList();
+        var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        var disagreements = new List<string>();
+        foreach (var attribute in table.Attributes.Where(a => a.Name != table.Key))
+        {
+            var held = ordered
+                .Select(r => (Row: r, Value: r.Payload.TryGetProperty(attribute.Name, out var v) ? v : default))
+                .Where(h => h.Value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+                .ToList();
+            if (held.Count == 0)
+            {
+                continue;
+            }
+
+            bool IsAuthority(ProviderRow row) => authorities.TryGetValue(row.Dataset, out var set) && set.Contains(attribute.Name);
+            var chosen = held.OrderBy(h => IsAuthority(h.Row) ? 0 : 1).First();
+            var distinct = held.GroupBy(h => h.Value.GetRawText(), StringComparer.Ordinal).ToList();
+            IReadOnlyList<HeldValue>? values = null;
+            if (distinct.Count > 1)
+            {
+                disagreements.Add(attribute.Name);
+                values = distinct.Select(g => new HeldValue(g.First().Value, g.Select(h => h.Row.Agency).ToList(), g.Select(h => h.Row.Dataset).ToList())).ToList();
+            }
+
+            attributes[attribute.Name] = new AttributeValue(chosen.Value, chosen.Row.Agency, chosen.Row.Dataset, chosen.Row.TableVersion, IsAuthority(chosen.Row), values);
+        }
+
+        return new ConsolidatedRecord(table.QualifiedName, rows[0].Key, attributes, disagreements,
+            ordered.Select(r => new RecordProvider(r.Agency, r.Dataset, r.TableVersion)).ToList());
+    }
+
+    private static ProblemHttpResult Invalid(string field, IdentifierCheck check) =>
+        TypedResults.Problem($"{field} is not valid: {check.Reason ?? check.Problem.ToString()}" + (check.Position is { } p ? $" (at character {p + 1})" : ""),
+            statusCode: StatusCodes.Status400BadRequest, title: "Invalid key",
+            extensions: new Dictionary<string, object?> { ["field"] = field, ["problem"] = check.Problem.ToString() });
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Engine;
+using GovShare.Lake.QueryApi.Engine;
+
+namespace GovShare.Lake.QueryApi.Lookups;
+
+/// <summary>One provider's current record of a key: its attributes as JSON.</summary>
+/// <param name="Part">Which part of the answer the row belongs to (<c>self</c>, <c>licence</c>, <c>entity</c>).</param>
+/// <param name="Key">The record's key.</param>
+/// <param name="Dataset">The provider table (catalogue entry id).</param>
+/// <param name="Agency">The providing agency.</param>
+/// <param name="TableVersion">The provider table's Delta version the row was read at.</param>
+/// <param name="Payload">The attributes, as a JSON object.</param>
+public sealed record ProviderRow(string Part, string Key, string Dataset, string Agency, long TableVersion, JsonElement Payload);
+
+/// <summary>The keys of an index table's rows and the other columns lookups search by.</summary>
+internal sealed record IndexedTable(BaseTable Table, IReadOnlyList<string> SearchColumns);
+
+/// <summary>The lookup index: per base table, every provider's current record of every key, in a DuckDB table with
+/// ART indexes on the key and the columns related records are found by (a licence's holder, an entity's legal
+/// representative, organisation code and licence number). Rebuilt in the background when a lake version changes a
+/// table's providers (a base table whose providers did not change keeps its index); until the first build is ready,
+/// lookups read the Parquet files of the latest version directly (slower, same answers).</summary>
+public sealed partial class LookupIndex : IDisposable
+{
+    internal static readonly IndexedTable Persons = new(BaseDatabaseCatalog.Persons, []);
+    internal static readonly IndexedTable Entities = new(BaseDatabaseCatalog.Entities, ["org_code", "licence_reg_no", "legal_rep_id_number"]);
+    internal static readonly IndexedTable Licences = new(BaseDatabaseCatalog.Licences, ["holder_key"]);
+    private static readonly IndexedTable[] Indexed = [Persons, Entities, Licences];
+
+    private readonly LakeEngine _engine;
+    private readonly ILogger<LookupIndex> _logger;
+    private readonly SemaphoreSlim _rebuild = new(1, 1);
+    private readonly Lock _gate = new();
+    private IndexState? _state;
+    private int _pending;
+    private int _generation;
+
+    /// <summary>An index over the engine's lake.</summary>
+    public LookupIndex(LakeEngine engine, ILogger<LookupIndex> logger)
+    {
+        _engine = engine;
+        _logger = logger;
+    }
+
+    /// <summary>The lake version the index answers from, or null while the first build runs.</summary>
+    public long? Version => _state?.Lease.Version;
+
+    /// <summary>The table a base table's index lives in, with the provider versions it was built from.</summary>
+    private sealed record IndexTable(string Name, string Sources);
+
+    private sealed record IndexState(LakeLease Lease, IReadOnlyDictionary<BaseTable, IndexTable> Tables);
+
+    /// <summary>Asks for a rebuild on the latest version; returns at once (the build runs in the background, one at a time).</summary>
+    public void RequestRebuild()
+    {
+        if (Interlocked.Exchange(ref _pending, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await _rebuild.WaitAsync();
+            try
+            {
+                Interlocked.Exchange(ref _pending, 0);
+                Rebuild();
+            }
+            catch (Exception ex) when (ex is DuckDBException or LakeException or IOException)
+            {
+                LogBuildFailed(ex.GetType().Name, GovShare.Lake.Identifiers.CitizenIdNumber.MaskWithin(ex.Message));
+            }
+            finally
+            {
+                _rebuild.Release();
+            }
+        });
+    }
+
+    /// <summary>Builds the index on the latest version now (the caller waits), reusing unchanged tables.</summary>
+    public void Rebuild()
+    {
+        var lease = _engine.Pin(null);
+        var previous = _state;
+        if (previous is not null && previous.Lease.Version == lease.Version && previous.Lease.Catalog == lease.Catalog)
+        {
+            lease.Dispose();
+            return;
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var tables = new Dictionary<BaseTable, IndexTable>();
+        var generation = Interlocked.Increment(ref _generation);
+        using (var connection = _engine.ConnectInternal())
+        {
+            foreach (var indexed in Indexed)
+            {
+                var sources = SourcesKey(lease, indexed.Table);
+                if (previous?.Tables.TryGetValue(indexed.Table, out var kept) == true && kept.Sources == sources)
+                {
+                    tables[indexed.Table] = kept;
+                    continue;
+                }
+
+                var name = $"{indexed.Table.Name}_{generation.ToString(CultureInfo.InvariantCulture)}";
+                var qualified = "lookup.main." + LakeDuckDb.Identifier(name);
+                LakeDuckDb.Execute(connection, $"CREATE TABLE {qualified} AS {RowsQuery(lease, indexed)}");
+                LakeDuckDb.Execute(connection, $"CREATE INDEX {LakeDuckDb.Identifier(name + "_key")} ON {qualified} (key)");
+                foreach (var column in indexed.SearchColumns)
+                {
+                    LakeDuckDb.Execute(connection, $"CREATE INDEX {LakeDuckDb.Identifier(name + "_" + column)} ON {qualified} ({LakeDuckDb.Identifier(column)})");
+                }
+
+                tables[indexed.Table] = new IndexTable(qualified, sources);
+            }
+        }
+
+        lock (_gate)
+        {
+            _state = new IndexState(lease, tables);
+        }
+
+        LogBuilt(lease.Version, started.ElapsedMilliseconds);
+        if (previous is null)
+        {
+            return;
+        }
+
+        // Requests that started on the old tables finish within the query timeout before they are dropped.
+        var dropped = previous.Tables.Values.Where(t => !tables.Values.Contains(t)).ToList();
+        _ = Task.Delay(_engine.Options.QueryTimeout + TimeSpan.FromSeconds(5)).ContinueWith(_ =>
+        {
+            using var connection = _engine.ConnectInternal();
+            foreach (var table in dropped)
+            {
+                LakeDuckDb.Execute(connection, $"DROP TABLE IF EXISTS {table.Name}");
+            }
+
+            previous.Lease.Dispose();
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>The rows of a lookup: <paramref name="parts"/> pairs a base table and the column to match with the
+    /// part name the rows get. Answers from the index, or from the lake's files while the index is being built.</summary>
+    internal (long Version, IReadOnlyList<ProviderRow> Rows) Find(string key, params (string Part, IndexedTable Table, string Column)[] parts)
+    {
+        var state = _state;
+        using var fallback = state is null ? _engine.Pin(null) : null;
+        var sql = new StringBuilder();
+        foreach (var (part, table, column) in parts)
+        {
+            if (sql.Length > 0)
+            {
+                sql.Append(" UNION ALL ");
+            }
+
+            var source = state is not null ? state.Tables[table.Table].Name : $"({RowsQuery(fallback!, table)})";
+            sql.Append(CultureInfo.InvariantCulture,
+                $"SELECT {LakeDuckDb.Literal(part)}, key, dataset, agency, table_version, payload FROM {source} WHERE {LakeDuckDb.Identifier(column)} = $k");
+        }
+
+        using var connection = _engine.ConnectInternal();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql.ToString();
+        command.Parameters.Add(new DuckDBParameter("k", key));
+        using var reader = command.ExecuteReader();
+        var rows = new List<ProviderRow>();
+        while (reader.Read())
+        {
+            using var payload = JsonDocument.Parse(reader.GetString(5));
+            rows.Add(new ProviderRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                payload.RootElement.Clone()));
+        }
+
+        return (state?.Lease.Version ?? fallback!.Version, rows);
+    }
+
+    /// <summary>The authoritative attributes of each provider of a base table, at the index's version.</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> Authorities(BaseTable table)
+    {
+        var state = _state;
+        using var fallback = state is null ? _engine.Pin(null) : null;
+        var lease = state?.Lease ?? fallback!;
+        return lease.Open.Sources.TryGetValue(table, out var sources)
+            ? sources.ToDictionary(s => s.DatasetId, s => s.Authoritative, StringComparer.Ordinal)
+            : new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+    }
+
+    private static string SourcesKey(LakeLease lease, BaseTable table) =>
+        lease.Open.Sources.TryGetValue(table, out var sources)
+            ? string.Join(";", sources.OrderBy(s => s.DatasetId, StringComparer.Ordinal).Select(s => $"{s.DatasetId}@{s.Snapshot.Version}:{string.Join(",", s.Authoritative.Order(StringComparer.Ordinal))}"))
+            : "";
+
+    /// <summary>Every provider's current rows of a base table: key, provenance, the attributes as JSON, the search columns.</summary>
+    private static string RowsQuery(LakeLease lease, IndexedTable indexed)
+    {
+        var table = indexed.Table;
+        var searchColumns = string.Concat(indexed.SearchColumns.Select(c => ", CAST(NULL AS VARCHAR) AS " + LakeDuckDb.Identifier(c)));
+        var empty = $"SELECT CAST(NULL AS VARCHAR) AS key, CAST(NULL AS VARCHAR) AS dataset, CAST(NULL AS VARCHAR) AS agency, " +
+            $"CAST(NULL AS BIGINT) AS table_version, CAST(NULL AS VARCHAR) AS payload{searchColumns} WHERE false";
+        if (!lease.Open.Sources.TryGetValue(table, out var sources) || sources.Count == 0)
+        {
+            return empty;
+        }
+
+        var parts = new List<string>();
+        foreach (var source in sources.OrderBy(s => s.DatasetId, StringComparer.Ordinal))
+        {
+            var schema = source.Snapshot.Schema;
+            var attributes = table.Attributes.Where(a => a.Name != table.Key && schema.Find(a.Name) is not null).ToList();
+            var payload = attributes.Count == 0
+                ? "'{}'"
+                : "CAST(to_json(struct_pack(" + string.Join(", ", attributes.Select(a => $"{LakeDuckDb.Identifier(a.Name)} := p.{LakeDuckDb.Identifier(a.Name)}")) + ")) AS VARCHAR)";
+            var search = string.Concat(indexed.SearchColumns.Select(c =>
+                schema.Find(c) is null ? $", CAST(NULL AS VARCHAR) AS {LakeDuckDb.Identifier(c)}" : $", CAST(p.{LakeDuckDb.Identifier(c)} AS VARCHAR) AS {LakeDuckDb.Identifier(c)}"));
+            var current = schema.Find("record_status") is null ? "" : $" AND p.record_status = '{BaseTable.CurrentRecord}'";
+            parts.Add($"SELECT CAST(p.{LakeDuckDb.Identifier(table.Key)} AS VARCHAR) AS key, {LakeDuckDb.Literal(source.DatasetId)} AS dataset, " +
+                $"{LakeDuckDb.Literal(source.Agency)} AS agency, CAST({source.Snapshot.Version.ToString(CultureInfo.InvariantCulture)} AS BIGINT) AS table_version, " +
+                $"{payload} AS payload{search} FROM ({source.Snapshot.ToDuckDbQuery()}) p WHERE p.{LakeDuckDb.Identifier(table.Key)} IS NOT NULL{current}");
+        }
+
+        return string.Join(" UNION ALL ", parts);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _state?.Lease.Dispose();
+        _rebuild.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lookup index built on lake version {Version} in {Milliseconds} ms")]
+    private partial void LogBuilt(long version, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Building the lookup index failed ({ExceptionType}): {Reason}")]
+    private partial void LogBuildFailed(string exceptionType, string reason);
+}

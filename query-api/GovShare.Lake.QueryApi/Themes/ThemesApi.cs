@@ -1,0 +1,204 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using GovShare.Lake.Catalogue;
+using GovShare.Lake.Engine;
+using GovShare.Lake.QueryApi.Engine;
+using GovShare.Lake.QueryApi.Identity;
+using GovShare.Lake.QueryApi.Query;
+using GovShare.Lake.QueryApi.Results;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace GovShare.Lake.QueryApi.Themes;
+
+/// <summary>A theme as the API lists it.</summary>
+/// <param name="Id">The theme id (its view is <c>themes.&lt;id&gt;</c>).</param>
+/// <param name="Name">Names in Chinese and English.</param>
+/// <param name="Description">What it holds.</param>
+/// <param name="Agency">The agency that answers for it.</param>
+/// <param name="Key">The column identifying a row.</param>
+/// <param name="SharingClass">unconditional, conditional or not_shared.</param>
+/// <param name="Sources">The base tables it draws on.</param>
+/// <param name="Columns">Its columns at the latest version.</param>
+/// <param name="Version">The latest lake version.</param>
+/// <param name="Export">The export URL.</param>
+internal sealed record ThemeSummary(string Id, LocalizedName Name, string? Description, AgencyRef Agency, string Key, string SharingClass,
+    IReadOnlyList<string> Sources, IReadOnlyList<ResultColumn> Columns, long Version, string Export);
+
+/// <summary>Thematic datasets for consuming agencies: listed, and exported whole or as changes between versions.</summary>
+public static class ThemesApi
+{
+    /// <summary>Export files kept per theme (older ones are deleted when a new one is written).</summary>
+    private const int ExportsKept = 4;
+
+    /// <summary>Maps <c>/api/themes</c>.</summary>
+    public static IEndpointRouteBuilder MapThemesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/themes").WithTags("Themes");
+        group.MapGet("/", ListThemes)
+            .WithName("ListThemes")
+            .WithSummary("Every thematic dataset with its columns and the latest lake version")
+            .RequireAuthorization();
+        group.MapGet("/{id}/export", ExportTheme)
+            .WithName("ExportTheme")
+            .WithSummary("A theme's rows at a lake version (format parquet, csv, arrow or jsonl), or its changes since an earlier version")
+            .WithDescription("With since=V0 the rows inserted, updated or deleted between V0 and the version, with a leading 'change' column. " +
+                "The ETag is the version; a Parquet export is the same bytes for the same version and can be resumed with Range requests.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.apache.parquet", additionalContentTypes: ["text/csv", "application/vnd.apache.arrow.stream", "application/x-ndjson"])
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/vnd.apache.parquet")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireParty();
+        return endpoints;
+    }
+
+    internal static IResult ListThemes(LakeEngine engine)
+    {
+        using var lease = engine.Pin(null);
+        using var connection = engine.Connect(lease);
+        var themes = lease.Open.Themes.Select(t => new ThemeSummary(t.Id, t.Name, t.Description, t.Agency, t.KeyColumn,
+            SharingName(t.Sharing.Class), t.Sources, Columns(connection, t.Id), lease.Version, $"/api/themes/{t.Id}/export")).ToList();
+        return TypedResults.Ok(themes);
+    }
+
+    internal static async Task<IResult> ExportTheme(string id, HttpContext context, LakeEngine engine,
+        [FromQuery] string? format, [FromQuery] string? version, [FromQuery] long? since, [FromQuery] string? encoding)
+    {
+        var chosen = ResultFormats.FromName(format ?? "parquet");
+        if (chosen is null or ResultFormat.Json)
+        {
+            return TypedResults.Problem($"format '{format}' is not offered for exports: use parquet (default), csv, arrow or jsonl.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Unknown format");
+        }
+
+        if (ResultFormats.CsvEncoding(encoding) is not { } csvEncoding)
+        {
+            return TypedResults.Problem($"encoding '{encoding}' is not offered: use utf-8 (default) or gbk (sent as GB18030).",
+                statusCode: StatusCodes.Status400BadRequest, title: "Unknown encoding");
+        }
+
+        LakeLease lease;
+        try
+        {
+            lease = engine.Pin(version);
+        }
+        catch (LakeException ex)
+        {
+            return Problems.From(ex);
+        }
+
+        using (lease)
+        {
+            if (lease.Open.Themes.FirstOrDefault(t => t.Id == id) is not { } theme)
+            {
+                return TypedResults.Problem($"there is no theme '{id}' at lake version {lease.Version}; GET /api/themes lists them.",
+                    statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            }
+
+            if (since is { } from && (from < 0 || from >= lease.Version))
+            {
+                return TypedResults.Problem($"since={from} must be a lake version before {lease.Version}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad since");
+            }
+
+            var tag = since is { } s ? $"\"v{lease.Version}-since-v{s}\"" : $"\"v{lease.Version}\"";
+            var etag = new EntityTagHeaderValue(tag);
+            var name = $"{theme.Id}-v{lease.Version}{(since is { } s2 ? $"-since-v{s2}" : "")}.{ResultFormats.Extension(chosen.Value)}";
+            context.Response.Headers["X-Lake-Version"] = lease.Version.ToString(CultureInfo.InvariantCulture);
+            try
+            {
+                // The earlier version stays open until the export is written.
+                using var old = since is { } from2 ? engine.Pin(from2.ToString(CultureInfo.InvariantCulture)) : null;
+                var sql = old is not null ? ChangesQuery(theme, old) : $"SELECT * FROM themes.{LakeDuckDb.Identifier(theme.Id)}";
+                if (chosen == ResultFormat.Parquet)
+                {
+                    var path = Path.Combine(engine.ExportDirectory, $"theme-{theme.Id}-{lease.Catalog}{(since is { } s3 ? $"-since-{s3}" : "")}.parquet");
+                    if (!File.Exists(path))
+                    {
+                        ResultFormats.WriteParquet(engine, lease, sql, path, context.RequestAborted);
+                        Prune(engine.ExportDirectory, theme.Id);
+                    }
+
+                    return TypedResults.PhysicalFile(path, ResultFormats.MediaType(ResultFormat.Parquet), name,
+                        File.GetLastWriteTimeUtc(path), etag, enableRangeProcessing: true);
+                }
+
+                if (context.Request.Headers.IfNoneMatch.ToString().Contains(tag, StringComparison.Ordinal))
+                {
+                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+                }
+
+                using var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted);
+                return await SqlQueryApi.StreamOrProblem(context, sql, () =>
+                {
+                    context.Response.ContentType = ResultFormats.MediaType(chosen.Value) + (chosen == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");
+                    context.Response.Headers.ETag = tag;
+                    context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = name }.ToString();
+                    return ResultFormats.StreamAsync(running, chosen.Value, csvEncoding, context.Response.Body);
+                });
+            }
+            catch (LakeException ex)
+            {
+                return Problems.From(ex);
+            }
+            catch (DuckDBException ex)
+            {
+                return TypedResults.Problem($"the theme '{theme.Id}' could not be read: {ex.Message}", statusCode: StatusCodes.Status500InternalServerError, title: "Theme failed");
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                return SqlQueryApi.TimedOut(engine);
+            }
+        }
+    }
+
+    /// <summary>The rows that differ between the theme at the earlier lease's version and at the leased version, keyed by
+    /// the theme's key: inserted and updated rows as they are now, deleted rows as they were, each with a
+    /// <c>change</c> column. Both sides are the theme's own view in its version's catalog.</summary>
+    private static string ChangesQuery(ThemeDefinition theme, LakeLease old)
+    {
+        if (old.Open.Themes.All(t => t.Id != theme.Id))
+        {
+            throw new LakeException(LakeErrorKind.NotFound, $"the theme '{theme.Id}' did not exist at lake version {old.Version}; export it whole.");
+        }
+
+        var view = "themes." + LakeDuckDb.Identifier(theme.Id);
+        var key = LakeDuckDb.Identifier(theme.KeyColumn);
+        var before = LakeDuckDb.Identifier(old.Catalog) + "." + view;
+        return $"""
+            WITH old_rows AS (SELECT * FROM {before}), new_rows AS (SELECT * FROM {view})
+            SELECT 'inserted' AS change, n.* FROM new_rows n WHERE NOT EXISTS (SELECT 1 FROM old_rows o WHERE o.{key} = n.{key})
+            UNION ALL BY NAME
+            SELECT 'updated' AS change, n.* FROM new_rows n JOIN old_rows o ON o.{key} = n.{key} WHERE CAST(to_json(o) AS VARCHAR) IS DISTINCT FROM CAST(to_json(n) AS VARCHAR)
+            UNION ALL BY NAME
+            SELECT 'deleted' AS change, o.* FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.{key} = o.{key})
+            """;
+    }
+
+    private static void Prune(string folder, string themeId)
+    {
+        foreach (var stale in new DirectoryInfo(folder).EnumerateFiles($"theme-{themeId}-*.parquet")
+            .OrderByDescending(f => f.LastWriteTimeUtc).Skip(ExportsKept))
+        {
+            try
+            {
+                stale.Delete();
+            }
+            catch (IOException)
+            {
+                // Being served right now: the next export prunes it.
+            }
+        }
+    }
+
+    private static List<ResultColumn> Columns(DuckDBConnection connection, string themeId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM themes.{LakeDuckDb.Identifier(themeId)} LIMIT 0";
+        using var reader = command.ExecuteReader();
+        return ResultColumns.Describe(reader).ToList();
+    }
+
+    private static string SharingName(SharingClass sharing) =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(sharing.ToString());
+}
