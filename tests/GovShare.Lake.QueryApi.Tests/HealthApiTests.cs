@@ -46,7 +46,8 @@ public sealed class HealthApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(Directory.Exists(_lake));
-        Assert.Empty(Directory.GetFileSystemEntries(_lake)); // the health probe leaves nothing behind
+        Assert.Empty(Directory.GetFiles(_lake, ".health-*")); // the health probe leaves nothing behind
+        Assert.True(File.Exists(Path.Combine(_lake, "platform.duckdb"))); // the store is created and migrated on start
     }
 
     [Fact]
