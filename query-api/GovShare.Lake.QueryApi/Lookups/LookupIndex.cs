@@ -20,11 +20,11 @@ public sealed record ProviderRow(string Part, string Key, string Dataset, string
 /// <summary>The keys of an index table's rows and the other columns lookups search by.</summary>
 internal sealed record IndexedTable(BaseTable Table, IReadOnlyList<string> SearchColumns);
 
-/// <summary>The lookup index: per base table, every provider's current record of every key, in a DuckDB table with
-/// ART indexes on the key and the columns related records are found by (a licence's holder, an entity's legal
-/// representative, organisation code and licence number). Rebuilt in the background when a lake version changes a
-/// table's providers (a base table whose providers did not change keeps its index); until the first build is ready,
-/// lookups read the Parquet files of the latest version directly (slower, same answers).</summary>
+/// <summary>The lookup index: per base table, every provider's current record of every key, in a
+/// <see cref="LookupSegment"/> searchable by the key and by the columns related records are found by (a licence's holder,
+/// an entity's legal representative, organisation code and licence number). Rebuilt in the background when a lake version
+/// changes a table's providers (a base table whose providers did not change keeps its segment); until the first build is
+/// ready, lookups read the Parquet files of the latest version through DuckDB (slower, same answers).</summary>
 public sealed partial class LookupIndex : IDisposable
 {
     internal static readonly IndexedTable Persons = new(BaseDatabaseCatalog.Persons, []);
@@ -50,8 +50,8 @@ public sealed partial class LookupIndex : IDisposable
     /// <summary>The lake version the index answers from, or null while the first build runs.</summary>
     public long? Version => _state?.Lease.Version;
 
-    /// <summary>The table a base table's index lives in, with the provider versions it was built from.</summary>
-    private sealed record IndexTable(string Name, string Sources);
+    /// <summary>A base table's segment, with the provider versions it was built from.</summary>
+    private sealed record IndexTable(LookupSegment Segment, string Sources);
 
     private sealed record IndexState(LakeLease Lease, IReadOnlyDictionary<BaseTable, IndexTable> Tables);
 
@@ -96,8 +96,20 @@ public sealed partial class LookupIndex : IDisposable
         var started = System.Diagnostics.Stopwatch.StartNew();
         var tables = new Dictionary<BaseTable, IndexTable>();
         var generation = Interlocked.Increment(ref _generation);
-        using (var connection = _engine.ConnectInternal())
+        var folder = Path.Combine(_engine.Layout.Root, "tmp", "lookup");
+        Directory.CreateDirectory(folder);
+        if (previous is null)
         {
+            // Segments of an earlier run of the host are no one's.
+            foreach (var stale in Directory.EnumerateFiles(folder, "*.seg"))
+            {
+                File.Delete(stale);
+            }
+        }
+
+        try
+        {
+            using var connection = _engine.ConnectInternal();
             foreach (var indexed in Indexed)
             {
                 var sources = SourcesKey(lease, indexed.Table);
@@ -107,17 +119,19 @@ public sealed partial class LookupIndex : IDisposable
                     continue;
                 }
 
-                var name = $"{indexed.Table.Name}_{generation.ToString(CultureInfo.InvariantCulture)}";
-                var qualified = "lookup.main." + LakeDuckDb.Identifier(name);
-                LakeDuckDb.Execute(connection, $"CREATE TABLE {qualified} AS {RowsQuery(lease, indexed)}");
-                LakeDuckDb.Execute(connection, $"CREATE INDEX {LakeDuckDb.Identifier(name + "_key")} ON {qualified} (key)");
-                foreach (var column in indexed.SearchColumns)
-                {
-                    LakeDuckDb.Execute(connection, $"CREATE INDEX {LakeDuckDb.Identifier(name + "_" + column)} ON {qualified} ({LakeDuckDb.Identifier(column)})");
-                }
-
-                tables[indexed.Table] = new IndexTable(qualified, sources);
+                var path = Path.Combine(folder, $"{indexed.Table.Name}-{generation.ToString(CultureInfo.InvariantCulture)}.seg");
+                tables[indexed.Table] = new IndexTable(LookupSegment.Build(connection, RowsQuery(lease, indexed), indexed.SearchColumns, path, CancellationToken.None), sources);
             }
+        }
+        catch
+        {
+            foreach (var table in tables.Values.Where(t => previous?.Tables.Values.Contains(t) != true))
+            {
+                table.Segment.Dispose();
+            }
+
+            lease.Dispose();
+            throw;
         }
 
         lock (_gate)
@@ -125,20 +139,19 @@ public sealed partial class LookupIndex : IDisposable
             _state = new IndexState(lease, tables);
         }
 
-        LogBuilt(lease.Version, started.ElapsedMilliseconds);
+        LogBuilt(lease.Version, tables.Values.Sum(t => t.Segment.Rows), started.ElapsedMilliseconds);
         if (previous is null)
         {
             return;
         }
 
-        // Requests that started on the old tables finish within the query timeout before they are dropped.
+        // Requests that started on the old segments finish long before they are closed.
         var dropped = previous.Tables.Values.Where(t => !tables.Values.Contains(t)).ToList();
         _ = Task.Delay(_engine.Options.QueryTimeout + TimeSpan.FromSeconds(5)).ContinueWith(_ =>
         {
-            using var connection = _engine.ConnectInternal();
             foreach (var table in dropped)
             {
-                LakeDuckDb.Execute(connection, $"DROP TABLE IF EXISTS {table.Name}");
+                table.Segment.Dispose();
             }
 
             previous.Lease.Dispose();
@@ -150,7 +163,19 @@ public sealed partial class LookupIndex : IDisposable
     internal (long Version, IReadOnlyList<ProviderRow> Rows) Find(string key, params (string Part, IndexedTable Table, string Column)[] parts)
     {
         var state = _state;
-        using var fallback = state is null ? _engine.Pin(null) : null;
+        if (state is not null)
+        {
+            var found = new List<ProviderRow>();
+            foreach (var (part, table, column) in parts)
+            {
+                found.AddRange(state.Tables[table.Table].Segment.Find(part, column, key));
+            }
+
+            return (state.Lease.Version, found);
+        }
+
+        // Before the first build: the same rows, straight from the lake's files.
+        using var fallback = _engine.Pin(null);
         var sql = new StringBuilder();
         foreach (var (part, table, column) in parts)
         {
@@ -159,9 +184,8 @@ public sealed partial class LookupIndex : IDisposable
                 sql.Append(" UNION ALL ");
             }
 
-            var source = state is not null ? state.Tables[table.Table].Name : $"({RowsQuery(fallback!, table)})";
             sql.Append(CultureInfo.InvariantCulture,
-                $"SELECT {LakeDuckDb.Literal(part)}, key, dataset, agency, table_version, payload FROM {source} WHERE {LakeDuckDb.Identifier(column)} = $k");
+                $"SELECT {LakeDuckDb.Literal(part)}, key, dataset, agency, table_version, payload FROM ({RowsQuery(fallback, table)}) WHERE {LakeDuckDb.Identifier(column)} = $k");
         }
 
         using var connection = _engine.ConnectInternal();
@@ -177,7 +201,7 @@ public sealed partial class LookupIndex : IDisposable
                 payload.RootElement.Clone()));
         }
 
-        return (state?.Lease.Version ?? fallback!.Version, rows);
+        return (fallback.Version, rows);
     }
 
     /// <summary>The authoritative attributes of each provider of a base table, at the index's version.</summary>
@@ -230,12 +254,21 @@ public sealed partial class LookupIndex : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _state?.Lease.Dispose();
+        if (_state is { } state)
+        {
+            foreach (var table in state.Tables.Values)
+            {
+                table.Segment.Dispose();
+            }
+
+            state.Lease.Dispose();
+        }
+
         _rebuild.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lookup index built on lake version {Version} in {Milliseconds} ms")]
-    private partial void LogBuilt(long version, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lookup index built on lake version {Version}: {Rows} provider rows in {Milliseconds} ms")]
+    private partial void LogBuilt(long version, long rows, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Building the lookup index failed ({ExceptionType}): {Reason}")]
     private partial void LogBuildFailed(string exceptionType, string reason);
