@@ -30,6 +30,23 @@ public sealed class ServeCommandTests : IDisposable
             Assert.True(Directory.Exists(Path.Combine(_lake, "src", "psb.household", "_delta_log")));
             Assert.True(File.Exists(Path.Combine(_lake, "demo-city", "manifest.json")));
 
+            // The demo agencies' keys were written once; the CLI clients use the consumer's by default.
+            var credentials = await File.ReadAllLinesAsync(Path.Combine(_lake, "demo-credentials.txt"));
+            Assert.Contains(credentials, l => l.StartsWith("urban-ops\tconsumer\tgsl_", StringComparison.Ordinal));
+            Assert.Contains(credentials, l => l.StartsWith("operator\toperator\tgsl_", StringComparison.Ordinal));
+            var url = $"http://127.0.0.1:{port}";
+            var query = await CliRunner.RunInProcessAsync(["query", "SELECT count(*) AS n FROM population.persons", "--server", url, "--lake", _lake]);
+            Assert.True(query.ExitCode == 0, query.Error);
+            Assert.Contains("n", query.OutLines[0], StringComparison.Ordinal);
+            var csv = await CliRunner.RunInProcessAsync(["query", "SELECT 1 AS one", "--format", "csv", "--server", url, "--lake", _lake]);
+            Assert.Equal("one\r\n1\r\n", csv.Out);
+            var refused = await CliRunner.RunInProcessAsync(["query", "SELECT * FROM read_csv('/etc/passwd')", "--server", url, "--lake", _lake]);
+            Assert.Equal(1, refused.ExitCode);
+            var exported = Path.Combine(_lake, "credit.parquet");
+            var export = await CliRunner.RunInProcessAsync(["export", "credit", "--out", exported, "--server", url, "--lake", _lake]);
+            Assert.True(export.ExitCode == 0, export.Error);
+            Assert.Equal("PAR1"u8.ToArray(), (await File.ReadAllBytesAsync(exported))[..4]);
+
             // A service manager stops the host with SIGTERM: it must shut down cleanly, exit code 0.
             using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
