@@ -44,7 +44,9 @@ public sealed class CrashSafetyTests : IDisposable
 
         // Re-run every batch up to two past the last committed one: the one a kill interrupted (and any
         // committed ones) must land exactly once.
-        var batches = (int)(DeltaTable.Exists(table) ? DeltaTable.Open(table).Snapshot().Transactions.GetValueOrDefault("crash-writer") : 0) + 2;
+        // On a loaded machine the kills may all land before version 10, so the re-run goes at least that far: the
+        // checkpoint is then written (and read back) with the interrupted batches' leftovers around it.
+        var batches = Math.Max(12, (int)(DeltaTable.Exists(table) ? DeltaTable.Open(table).Snapshot().Transactions.GetValueOrDefault("crash-writer") : 0) + 2);
         using (var finisher = StartWriter(table, batches))
         {
             await finisher.WaitForExitAsync();
@@ -54,7 +56,7 @@ public sealed class CrashSafetyTests : IDisposable
         var final = DeltaTable.Open(table).Snapshot();
         Assert.Equal(batches, final.Transactions["crash-writer"]);
         AssertWholeBatches(final, batches);
-        Assert.True(final.Version >= 10, "the trials never reached a checkpoint");
+        Assert.True(final.Version >= 10, "the table never reached a checkpoint");
         Assert.Equal(Kills, killedMidRun);
 
         // Vacuum with no retention removes what the kills left behind, and nothing the table needs.
