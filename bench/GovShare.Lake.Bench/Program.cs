@@ -96,7 +96,50 @@ ingest.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseR
         cancellationToken),
     cancellationToken));
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest };
+var apiPersons = new Option<long>("--persons")
+{
+    Description = "Persons in the demo city seeded into an empty lake (ignored when --lake holds a seeded lake).",
+    DefaultValueFactory = _ => 5_000_000,
+};
+var apiLake = new Option<string?>("--lake")
+{
+    Description = "Lake folder to measure: seeded with the demo city when empty, reused as it is otherwise, kept afterwards (default: a lake in the work folder).",
+    HelpName = "DIR",
+};
+var apiClients = new Option<int>("--clients")
+{
+    Description = "Concurrent HTTP clients (and DuckDB threads) for the lookups.",
+    DefaultValueFactory = _ => 32,
+};
+var apiSeconds = new Option<int>("--seconds")
+{
+    Description = "Measured seconds of each lookup phase (after a warm-up of a fifth of it, at least 2 s).",
+    DefaultValueFactory = _ => 20,
+};
+var queryApi = new Command("query-api", "The HTTP query API on the demo city over real TCP: person lookups, a federated aggregate and a theme export, each vs DuckDB doing the same work.")
+{
+    apiPersons,
+    apiLake,
+    apiClients,
+    apiSeconds,
+    markdown,
+    work,
+};
+queryApi.SetAction(async (parseResult, cancellationToken) =>
+{
+    var (personCount, clientCount, seconds) = (parseResult.GetValue(apiPersons), parseResult.GetValue(apiClients), parseResult.GetValue(apiSeconds));
+    if (personCount < 1_000 || clientCount is < 1 or > 1024 || seconds < 1)
+    {
+        Console.Error.WriteLine("--persons must be at least 1000, --clients between 1 and 1024, --seconds at least 1.");
+        return 2;
+    }
+
+    return await BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), QueryApiBenchmark.Title,
+        directory => QueryApiBenchmark.RunAsync(directory, parseResult.GetValue(apiLake), personCount, clientCount, seconds, Console.Error, cancellationToken),
+        cancellationToken);
+});
+
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, queryApi };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -200,6 +200,13 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<BatchRecord> LatestBatches()
+    {
+        using var connection = Connect();
+        return ReadBatches(connection, "QUALIFY row_number() OVER (PARTITION BY dataset_id ORDER BY finished_at DESC, batch_id) = 1 ORDER BY dataset_id");
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<BatchRecord> ListBatches(string? datasetId = null, int limit = 100)
     {
         using var connection = Connect();

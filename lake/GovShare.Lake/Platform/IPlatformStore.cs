@@ -59,6 +59,9 @@ public interface IPlatformStore
     /// <summary>A batch by id, or null.</summary>
     BatchRecord? FindBatch(string batchId);
 
+    /// <summary>Each dataset's latest batch (whatever its status), by dataset id.</summary>
+    IReadOnlyList<BatchRecord> LatestBatches();
+
     /// <summary>The latest batches, newest first, of one dataset or of all.</summary>
     IReadOnlyList<BatchRecord> ListBatches(string? datasetId = null, int limit = 100);
 

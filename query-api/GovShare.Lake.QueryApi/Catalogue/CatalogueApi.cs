@@ -140,10 +140,7 @@ public static class CatalogueApi
             if (lease.Open.Themes.Any(t => t.Id == id))
             {
                 using var connection = engine.Connect(lease);
-                using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT * FROM themes.{GovShare.Lake.Engine.LakeDuckDb.Identifier(id)} LIMIT 0";
-                using var reader = command.ExecuteReader();
-                columns = GovShare.Lake.QueryApi.Results.ResultColumns.Describe(reader).Select(c => new SchemaColumn(c.Name, c.Type, null, null, null, false)).ToList();
+                columns = GovShare.Lake.QueryApi.Themes.ThemesApi.Columns(connection, id).Select(c => new SchemaColumn(c.Name, c.Type, null, null, null, false)).ToList();
             }
 
             return TypedResults.Ok(new CatalogueDetail(summary, theme.KeyColumn, theme.Sharing.Conditions, ["bulk_export"], [], columns, [], [], theme.Sql));
@@ -175,9 +172,7 @@ public static class CatalogueApi
 
     private static List<CatalogueSummary> Summaries(LakeEngine engine, IPlatformStore store)
     {
-        var lastDeliveries = store.ListBatches(null, 10_000)
-            .GroupBy(b => b.DatasetId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var lastDeliveries = store.LatestBatches().ToDictionary(b => b.DatasetId, StringComparer.Ordinal);
         var list = new List<CatalogueSummary>();
         foreach (var entry in store.ListCatalogue().Select(r => r.Entry))
         {

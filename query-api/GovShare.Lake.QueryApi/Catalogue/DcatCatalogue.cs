@@ -24,7 +24,7 @@ public static class DcatCatalogue
                 ["dct:title"] = Texts(resource.Name),
                 ["dct:publisher"] = new JsonObject
                 {
-                    ["@id"] = $"{baseUrl}/api/agencies/{Uri.EscapeDataString(resource.Agency.Code)}",
+                    ["@id"] = $"urn:govshare:agency:{Uri.EscapeDataString(resource.Agency.Code)}",
                     ["@type"] = "foaf:Agent",
                     ["dct:identifier"] = resource.Agency.Code,
                     ["foaf:name"] = Texts(resource.Agency.Name),
@@ -61,7 +61,8 @@ public static class DcatCatalogue
                 dataset["govshare:updateDeadline"] = deadline;
             }
 
-            if (resource.LastDelivery is { } delivery)
+            // A refused or failed delivery changed nothing, so only a committed one dates a change.
+            if (resource.LastDelivery is { Status: "committed" } delivery)
             {
                 dataset["dct:modified"] = new JsonObject { ["@value"] = delivery.FinishedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ["@type"] = "xsd:dateTime" };
             }

@@ -95,7 +95,9 @@ public static class DeliveriesApi
             using var report = JsonDocument.Parse(outcome.ReportJson);
             return outcome.Status is "committed" or "already_committed"
                 ? TypedResults.Json(report.RootElement.Clone(), statusCode: StatusCodes.Status200OK)
-                : TypedResults.Problem($"the delivery was {outcome.Status}; the report says why.", statusCode: StatusCodes.Status422UnprocessableEntity,
+                : TypedResults.Problem(outcome.Status == "refused"
+                    ? "the delivery was refused (too many rows failed the checks, or it would end too many records); the report says why."
+                    : "the delivery could not be read; the report says where.", statusCode: StatusCodes.Status422UnprocessableEntity,
                     title: "Delivery not accepted", extensions: new Dictionary<string, object?> { ["report"] = report.RootElement.Clone() });
         }
         finally

@@ -19,6 +19,9 @@ public sealed class EngineOptions
     /// <summary>How long one statement may run before it is interrupted. Default: 30 seconds.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a theme export may run (exports read whole themes, at city scale for minutes). Default: 1 hour.</summary>
+    public TimeSpan ExportTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Rows in one JSON answer before a continuation token is returned. Default: 10 000.</summary>
     public int MaxRows { get; set; } = 10_000;
 
@@ -44,6 +47,11 @@ public sealed class EngineOptions
         if (QueryTimeout <= TimeSpan.Zero || QueryTimeout > TimeSpan.FromHours(6))
         {
             problems.Add($"Engine:QueryTimeout is {QueryTimeout}; give more than 0 and at most 6 hours.");
+        }
+
+        if (ExportTimeout <= TimeSpan.Zero || ExportTimeout > TimeSpan.FromDays(1))
+        {
+            problems.Add($"Engine:ExportTimeout is {ExportTimeout}; give more than 0 and at most 1 day.");
         }
 
         if (MaxRows is < 1 or > 1_000_000)

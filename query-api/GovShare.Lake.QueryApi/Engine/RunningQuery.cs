@@ -39,14 +39,14 @@ public sealed class RunningQuery : IDisposable
     /// <summary>Starts a statement. <paramref name="sql"/> must already have passed the sandbox (or be the engine's own).</summary>
     /// <exception cref="DuckDBException">DuckDB refused the statement.</exception>
     /// <exception cref="OperationCanceledException">The time limit passed before the first row.</exception>
-    public static RunningQuery Start(LakeEngine engine, LakeLease lease, string sql, CancellationToken aborted, bool streaming = true)
+    public static RunningQuery Start(LakeEngine engine, LakeLease lease, string sql, CancellationToken aborted, TimeSpan? timeLimit = null)
     {
         var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        limit.CancelAfter(engine.Options.QueryTimeout);
+        limit.CancelAfter(timeLimit ?? engine.Options.QueryTimeout);
         var connection = engine.Connect(lease);
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.UseStreamingMode = streaming;
+        command.UseStreamingMode = true;
         var running = new RunningQuery(connection, command, limit);
         try
         {
@@ -66,10 +66,10 @@ public sealed class RunningQuery : IDisposable
     }
 
     /// <summary>Runs a statement that returns no rows (the engine's own COPY), under the same limit.</summary>
-    public static void Execute(LakeEngine engine, LakeLease lease, string sql, CancellationToken aborted)
+    public static void Execute(LakeEngine engine, LakeLease lease, string sql, CancellationToken aborted, TimeSpan? timeLimit = null)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        limit.CancelAfter(engine.Options.QueryTimeout);
+        limit.CancelAfter(timeLimit ?? engine.Options.QueryTimeout);
         using var connection = engine.Connect(lease);
         using var command = connection.CreateCommand();
         command.CommandText = sql;

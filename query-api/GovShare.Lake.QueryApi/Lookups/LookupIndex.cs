@@ -39,6 +39,7 @@ public sealed partial class LookupIndex : IDisposable
     private IndexState? _state;
     private int _pending;
     private int _generation;
+    private string? _folder;
 
     /// <summary>An index over the engine's lake.</summary>
     public LookupIndex(LakeEngine engine, ILogger<LookupIndex> logger)
@@ -96,17 +97,7 @@ public sealed partial class LookupIndex : IDisposable
         var started = System.Diagnostics.Stopwatch.StartNew();
         var tables = new Dictionary<BaseTable, IndexTable>();
         var generation = Interlocked.Increment(ref _generation);
-        var folder = Path.Combine(_engine.Layout.Root, "tmp", "lookup");
-        Directory.CreateDirectory(folder);
-        if (previous is null)
-        {
-            // Segments of an earlier run of the host are no one's.
-            foreach (var stale in Directory.EnumerateFiles(folder, "*.seg"))
-            {
-                File.Delete(stale);
-            }
-        }
-
+        var folder = SegmentFolder();
         try
         {
             using var connection = _engine.ConnectInternal();
@@ -215,6 +206,55 @@ public sealed partial class LookupIndex : IDisposable
             : new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
     }
 
+    /// <summary>This process's folder of segments (<c>tmp/lookup/&lt;pid&gt;</c>), so that two hosts on one lake never
+    /// touch each other's files; folders of processes that are gone are deleted when it is first made.</summary>
+    private string SegmentFolder()
+    {
+        if (_folder is not null)
+        {
+            return _folder;
+        }
+
+        var parent = Path.Combine(_engine.Layout.Root, "tmp", "lookup");
+        Directory.CreateDirectory(parent);
+        foreach (var stale in Directory.EnumerateDirectories(parent))
+        {
+            if (int.TryParse(Path.GetFileName(stale), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                try
+                {
+                    Directory.Delete(stale, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another host is cleaning it at the same moment.
+                }
+            }
+        }
+
+        _folder = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true); // an earlier process with this pid
+        }
+
+        Directory.CreateDirectory(_folder);
+        return _folder;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static string SourcesKey(LakeLease lease, BaseTable table) =>
         lease.Open.Sources.TryGetValue(table, out var sources)
             ? string.Join(";", sources.OrderBy(s => s.DatasetId, StringComparer.Ordinal).Select(s => $"{s.DatasetId}@{s.Snapshot.Version}:{string.Join(",", s.Authoritative.Order(StringComparer.Ordinal))}"))
@@ -262,6 +302,11 @@ public sealed partial class LookupIndex : IDisposable
             }
 
             state.Lease.Dispose();
+        }
+
+        if (_folder is not null && Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
         }
 
         _rebuild.Dispose();

@@ -113,13 +113,13 @@ public static class ResultFormats
 
     /// <summary>Writes a query's result to a Parquet file with DuckDB's writer (zstd), through a temporary name so
     /// that a reader never sees half a file.</summary>
-    public static void WriteParquet(LakeEngine engine, LakeLease lease, string sql, string path, CancellationToken aborted)
+    public static void WriteParquet(LakeEngine engine, LakeLease lease, string sql, string path, CancellationToken aborted, TimeSpan? timeLimit = null)
     {
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".partial";
         try
         {
             RunningQuery.Execute(engine, lease,
-                $"COPY (\n{sql}\n) TO {LakeDuckDb.Literal(partial)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)", aborted);
+                $"COPY (\n{sql}\n) TO {LakeDuckDb.Literal(partial)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)", aborted, timeLimit);
             File.Move(partial, path, overwrite: true);
         }
         finally

@@ -93,13 +93,21 @@ internal static class ResultColumns
                 schema ??= SchemaTable(reader);
                 if (schema is null)
                 {
-                    columns[i] = new ColumnShape(name, "DECIMAL", ValueKind.Decimal, 0, 0);
+                    columns[i] = new ColumnShape(name, "DECIMAL", ValueKind.Decimal, 38, 0);
                     continue;
                 }
 
                 var row = schema.Rows[i];
                 var precision = Convert.ToByte(row[SchemaTableColumn.NumericPrecision], CultureInfo.InvariantCulture);
                 var scale = Convert.ToByte(row[SchemaTableColumn.NumericScale], CultureInfo.InvariantCulture);
+                if (precision == 0)
+                {
+                    // An empty result's schema table gives 0 and 0 (DuckDB.NET reads them from the first chunk): the
+                    // widest decimal holds any value, and there are no values to misread.
+                    columns[i] = new ColumnShape(name, "DECIMAL", ValueKind.Decimal, 38, 0);
+                    continue;
+                }
+
                 columns[i] = new ColumnShape(name, string.Create(CultureInfo.InvariantCulture, $"DECIMAL({precision},{scale})"), ValueKind.Decimal, precision, scale);
             }
             else if (duckName is "List" or "Array" or "Struct" or "Map")

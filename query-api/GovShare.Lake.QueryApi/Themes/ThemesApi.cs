@@ -101,21 +101,36 @@ public static class ThemesApi
                 return TypedResults.Problem($"since={from} must be a lake version before {lease.Version}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad since");
             }
 
-            var tag = since is { } s ? $"\"v{lease.Version}-since-v{s}\"" : $"\"v{lease.Version}\"";
+            // The version, and the definition: a theme whose SQL changed gives other rows at the same lake version.
+            var definition = DefinitionHash(theme);
+            var tag = since is { } s ? $"\"v{lease.Version}-since-v{s}-{definition}\"" : $"\"v{lease.Version}-{definition}\"";
             var etag = new EntityTagHeaderValue(tag);
             var name = $"{theme.Id}-v{lease.Version}{(since is { } s2 ? $"-since-v{s2}" : "")}.{ResultFormats.Extension(chosen.Value)}";
             context.Response.Headers["X-Lake-Version"] = lease.Version.ToString(CultureInfo.InvariantCulture);
+
+            // Checked before any export is written; a 304 carries the ETag it confirms (RFC 9110, 15.4.5).
+            if (context.Request.Headers.IfNoneMatch.ToString().Contains(tag, StringComparison.Ordinal))
+            {
+                context.Response.Headers.ETag = tag;
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+
             try
             {
                 // The earlier version stays open until the export is written.
                 using var old = since is { } from2 ? engine.Pin(from2.ToString(CultureInfo.InvariantCulture)) : null;
-                var sql = old is not null ? ChangesQuery(theme, old) : $"SELECT * FROM themes.{LakeDuckDb.Identifier(theme.Id)}";
+
+                // Ordered by the key: the ETag promises the same bytes for the same version, and a Range request may
+                // resume a download against a file written again after pruning; without an order, DuckDB's parallel
+                // scans and joins give the rows in a different order from one run to the next.
+                var rows = old is not null ? ChangesQuery(theme, old) : $"SELECT * FROM themes.{LakeDuckDb.Identifier(theme.Id)}";
+                var sql = $"SELECT * FROM (\n{rows}\n) ORDER BY {LakeDuckDb.Identifier(theme.KeyColumn)}";
                 if (chosen == ResultFormat.Parquet)
                 {
-                    var path = Path.Combine(engine.ExportDirectory, $"theme-{theme.Id}-{lease.Catalog}{(since is { } s3 ? $"-since-{s3}" : "")}.parquet");
+                    var path = Path.Combine(engine.ExportDirectory, $"theme-{theme.Id}-v{lease.Version}{(since is { } s3 ? $"-since-v{s3}" : "")}-{definition}.parquet");
                     if (!File.Exists(path))
                     {
-                        ResultFormats.WriteParquet(engine, lease, sql, path, context.RequestAborted);
+                        ResultFormats.WriteParquet(engine, lease, sql, path, context.RequestAborted, engine.Options.ExportTimeout);
                         Prune(engine.ExportDirectory, theme.Id);
                     }
 
@@ -123,12 +138,7 @@ public static class ThemesApi
                         File.GetLastWriteTimeUtc(path), etag, enableRangeProcessing: true);
                 }
 
-                if (context.Request.Headers.IfNoneMatch.ToString().Contains(tag, StringComparison.Ordinal))
-                {
-                    return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-                }
-
-                using var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted);
+                using var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted, engine.Options.ExportTimeout);
                 return await SqlQueryApi.StreamOrProblem(context, sql, () =>
                 {
                     context.Response.ContentType = ResultFormats.MediaType(chosen.Value) + (chosen == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");
@@ -147,7 +157,8 @@ public static class ThemesApi
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
-                return SqlQueryApi.TimedOut(engine);
+                return TypedResults.Problem($"the export ran longer than Engine:ExportTimeout ({engine.Options.ExportTimeout}) and was interrupted.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Export timed out");
             }
         }
     }
@@ -191,13 +202,27 @@ public static class ThemesApi
         }
     }
 
-    private static List<ResultColumn> Columns(DuckDBConnection connection, string themeId)
+    /// <summary>A theme's columns with DuckDB's own type names. DESCRIBE only binds the view; reading the types off
+    /// an empty result instead gives <c>DECIMAL(0,0)</c> for every DECIMAL (DuckDB.NET's schema table has a decimal's
+    /// width and scale only when the result has rows).</summary>
+    internal static List<ResultColumn> Columns(DuckDBConnection connection, string themeId)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT * FROM themes.{LakeDuckDb.Identifier(themeId)} LIMIT 0";
+        command.CommandText = $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM themes.{LakeDuckDb.Identifier(themeId)})";
         using var reader = command.ExecuteReader();
-        return ResultColumns.Describe(reader).ToList();
+        var columns = new List<ResultColumn>();
+        while (reader.Read())
+        {
+            columns.Add(new ResultColumn(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return columns;
     }
+
+    /// <summary>The first 12 hex digits of SHA-256 over the theme's definition.</summary>
+    internal static string DefinitionHash(ThemeDefinition theme) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(theme, GovShare.Lake.Platform.DuckDbPlatformStore.Json)))[..12];
 
     private static string SharingName(SharingClass sharing) =>
         System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(sharing.ToString());
