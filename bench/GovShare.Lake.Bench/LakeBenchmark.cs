@@ -27,7 +27,7 @@ internal static class LakeBenchmark
         string work, int persons, int batch, int runs, TextWriter progress, CancellationToken cancellationToken)
     {
         var memory = new MemoryPhases();
-        var loadAtStart = LoadAverage();
+        var loadAtStart = BenchStats.LoadAverage();
         var commits = MeasureCommits(work, progress);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -41,12 +41,12 @@ internal static class LakeBenchmark
 
         var read = MeasureRead(merge.Table, persons + inserts, Math.Max(3, runs), progress);
         var peak = memory.Overall();
-        var loadAtEnd = LoadAverage();
+        var loadAtEnd = BenchStats.LoadAverage();
 
-        var oursP50 = Percentile(commits.OursMs, 0.50);
-        var duckP50 = Percentile(commits.DuckDbMs, 0.50);
-        var oursP99 = Percentile(commits.OursMs, 0.99);
-        var duckP99 = Percentile(commits.DuckDbMs, 0.99);
+        var oursP50 = BenchStats.Percentile(commits.OursMs, 0.50);
+        var duckP50 = BenchStats.Percentile(commits.DuckDbMs, 0.50);
+        var oursP99 = BenchStats.Percentile(commits.OursMs, 0.99);
+        var duckP99 = BenchStats.Percentile(commits.DuckDbMs, 0.99);
         var mergeRatio = merge.Seconds / merge.DuckDbSeconds;
         var readRatio = read.Seconds / read.DuckDbSeconds;
         IReadOnlyList<BenchResult> results =
@@ -223,7 +223,7 @@ internal static class LakeBenchmark
             MedianSplit(splits.Where((_, i) => IsCheckpoint(i)).ToList()),
             snapshotMs,
             openMs);
-        progress.WriteLine($"  p50 {Ms(Percentile(oursMs, 0.5))} vs DuckDB {Ms(Percentile(duckMs, 0.5))}; p99 {Ms(Percentile(oursMs, 0.99))} vs {Ms(Percentile(duckMs, 0.99))}");
+        progress.WriteLine($"  p50 {Ms(BenchStats.Percentile(oursMs, 0.5))} vs DuckDB {Ms(BenchStats.Percentile(duckMs, 0.5))}; p99 {Ms(BenchStats.Percentile(oursMs, 0.99))} vs {Ms(BenchStats.Percentile(duckMs, 0.99))}");
         progress.WriteLine($"  ours per commit (ms): {string.Join(" ", oursMs.Select(ms => ms.ToString("0", Invariant)))}");
         return figures;
     }
@@ -490,25 +490,6 @@ internal static class LakeBenchmark
         var version = typeof(DeltaTable).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "an unknown version";
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         return plus < 0 ? version : string.Concat(version.AsSpan(0, plus), " (commit ", version.AsSpan(plus + 1, Math.Min(7, version.Length - plus - 1)), ")");
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return "unknown";
-        }
-    }
-
-    /// <summary>Nearest-rank percentile.</summary>
-    private static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     private static double Median(double[] values)

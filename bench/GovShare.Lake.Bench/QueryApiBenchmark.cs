@@ -90,7 +90,7 @@ internal static class QueryApiBenchmark
         var layout = new LakeLayout(lake);
         var seeded = Seed(layout, persons, progress, cancellationToken);
         var key = ConsumerKey(layout);
-        var loadAtStart = LoadAverage();
+        var loadAtStart = BenchStats.LoadAverage();
 
         cancellationToken.ThrowIfCancellationRequested();
         var baseline = MeasureBaselineLookups(layout, clients, seconds, progress, cancellationToken);
@@ -154,7 +154,7 @@ internal static class QueryApiBenchmark
             var export = await MeasureExport(http, layout, work, progress, cancellationToken);
             await app.StopAsync(CancellationToken.None);
 
-            var loadAtEnd = LoadAverage();
+            var loadAtEnd = BenchStats.LoadAverage();
             return Report(seeded, baseline, lookups, query, export, clients, seconds, startSeconds, indexSeconds, loadAtStart, loadAtEnd);
         }
     }
@@ -282,8 +282,8 @@ internal static class QueryApiBenchmark
 
         Run(clients, WarmupSeconds(seconds));
         var single = Run(1, Math.Min(3, seconds));
-        var figures = Run(clients, seconds) with { SingleClientP50Ms = Percentile(single.LatenciesMs, 0.5) };
-        progress.WriteLine(Inv($"  p50 {Ms(Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, {figures.Errors} misses"));
+        var figures = Run(clients, seconds) with { SingleClientP50Ms = BenchStats.Percentile(single.LatenciesMs, 0.5) };
+        progress.WriteLine(Inv($"  p50 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, {figures.Errors} misses"));
         return new BaselineLookups(ids, rows, figures);
     }
 
@@ -338,10 +338,10 @@ internal static class QueryApiBenchmark
 
         progress.WriteLine(Inv($"lookups over HTTP: {clients} clients, {WarmupSeconds(seconds)} s warm-up + {seconds} s …"));
         var warmup = await Run(clients, WarmupSeconds(seconds));
-        progress.WriteLine(Inv($"  warm-up: {warmup.Rate:N0} lookups/s, p99 {Ms(Percentile(warmup.LatenciesMs, 0.99))}, {warmup.Errors} errors"));
+        progress.WriteLine(Inv($"  warm-up: {warmup.Rate:N0} lookups/s, p99 {Ms(BenchStats.Percentile(warmup.LatenciesMs, 0.99))}, {warmup.Errors} errors"));
         var single = await Run(1, Math.Min(3, seconds));
-        var figures = await Run(clients, seconds) with { SingleClientP50Ms = Percentile(single.LatenciesMs, 0.5) };
-        progress.WriteLine(Inv($"  p50 {Ms(Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, {figures.Errors} errors; one client alone p50 {Ms(figures.SingleClientP50Ms)}"));
+        var figures = await Run(clients, seconds) with { SingleClientP50Ms = BenchStats.Percentile(single.LatenciesMs, 0.5) };
+        progress.WriteLine(Inv($"  p50 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, {figures.Errors} errors; one client alone p50 {Ms(figures.SingleClientP50Ms)}"));
         if (figures.FirstError is not null)
         {
             progress.WriteLine("  first error: " + figures.FirstError);
@@ -574,10 +574,10 @@ internal static class QueryApiBenchmark
         int clients, int seconds, double startSeconds, double indexSeconds, string loadAtStart, string loadAtEnd)
     {
         var duckLookups = baseline.Figures;
-        var p50 = Percentile(lookups.LatenciesMs, 0.5);
-        var p99 = Percentile(lookups.LatenciesMs, 0.99);
-        var duckP50 = Percentile(duckLookups.LatenciesMs, 0.5);
-        var duckP99 = Percentile(duckLookups.LatenciesMs, 0.99);
+        var p50 = BenchStats.Percentile(lookups.LatenciesMs, 0.5);
+        var p99 = BenchStats.Percentile(lookups.LatenciesMs, 0.99);
+        var duckP50 = BenchStats.Percentile(duckLookups.LatenciesMs, 0.5);
+        var duckP99 = BenchStats.Percentile(duckLookups.LatenciesMs, 0.99);
         var apiMs = Median(query.ApiMs);
         var duckMs = Median(query.DuckDbMs);
         var coldRatio = export.Cold.Rate / export.DuckDb.Rate;
@@ -684,31 +684,7 @@ internal static class QueryApiBenchmark
         return new Timer(_ => progress.WriteLine(Inv($"  … {what}, {watch.Elapsed.TotalSeconds:0} s")), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return "unknown";
-        }
-    }
-
-    /// <summary>Nearest-rank percentile; zero for no values.</summary>
-    private static double Percentile(double[] values, double p)
-    {
-        if (values.Length == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
-
-    private static double Median(double[] values) => Percentile(values, 0.5);
+    private static double Median(double[] values) => BenchStats.Percentile(values, 0.5);
 
     private static string Ms(double milliseconds) => milliseconds >= 100
         ? milliseconds.ToString("N0", Invariant) + " ms"

@@ -74,7 +74,7 @@ public sealed record RequestParty(string Agency, AgencyKind Kind, string EndUser
 
 /// <summary>Requires <see cref="RequestParty"/> on an endpoint: a 400 problem when a header is missing; the party
 /// is then available to the handler through <see cref="RequestPartyExtensions.Party"/>.</summary>
-internal sealed class RequireRequestParty : IEndpointFilter
+internal sealed partial class RequireRequestParty : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -84,8 +84,16 @@ internal sealed class RequireRequestParty : IEndpointFilter
         }
 
         context.HttpContext.Items[typeof(RequestParty)] = party;
+
+        // Who asked for what, and why, at Debug until the audit trail records every access in the store (a line per
+        // lookup at thousands a second would swamp the console); the path never holds an ID number, the body is not logged.
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("GovShare.Lake.QueryApi.Access");
+        LogAccess(logger, party.Agency, party.EndUser, party.Purpose, context.HttpContext.Request.Method, context.HttpContext.Request.Path);
         return await next(context);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Data request by {Agency} for {EndUser} ({Purpose}): {Method} {Path}")]
+    private static partial void LogAccess(ILogger logger, string agency, string endUser, string purpose, string method, string path);
 }
 
 /// <summary>Access to the request's party.</summary>

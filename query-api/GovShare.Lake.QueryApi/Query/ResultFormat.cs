@@ -99,6 +99,11 @@ public static class ResultFormats
         _ => null,
     };
 
+    /// <summary>The 400 problem for an encoding <see cref="CsvEncoding"/> does not know.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult UnknownEncoding(string? encoding) =>
+        TypedResults.Problem($"encoding '{encoding}' is not offered: use utf-8 (default) or gbk (sent as GB18030, GBK's superset).",
+            statusCode: StatusCodes.Status400BadRequest, title: "Unknown encoding");
+
     /// <summary>Streams a running query's rows as CSV, Arrow or JSON Lines into the response.</summary>
     public static async Task<long> StreamAsync(RunningQuery query, ResultFormat format, Encoding csvEncoding, Stream body)
     {

@@ -71,8 +71,7 @@ public static partial class SqlQueryApi
 
         if (ResultFormats.CsvEncoding(encoding) is not { } csvEncoding)
         {
-            return TypedResults.Problem($"encoding '{encoding}' is not offered: use utf-8 (default) or gbk (sent as GB18030, GBK's superset).",
-                statusCode: StatusCodes.Status400BadRequest, title: "Unknown encoding");
+            return ResultFormats.UnknownEncoding(encoding);
         }
 
         var sql = request.Sql.Trim().TrimEnd(';').Trim();

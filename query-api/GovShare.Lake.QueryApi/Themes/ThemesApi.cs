@@ -74,8 +74,7 @@ public static class ThemesApi
 
         if (ResultFormats.CsvEncoding(encoding) is not { } csvEncoding)
         {
-            return TypedResults.Problem($"encoding '{encoding}' is not offered: use utf-8 (default) or gbk (sent as GB18030).",
-                statusCode: StatusCodes.Status400BadRequest, title: "Unknown encoding");
+            return ResultFormats.UnknownEncoding(encoding);
         }
 
         LakeLease lease;
