@@ -101,9 +101,9 @@ public static class LookupApi
         }
 
         var key = check.Normalized ?? check.Input;
-        var (version, rows) = index.Find(key,
+        var (version, rows, authorities) = index.Find(key,
             ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));
-        return Answer(index, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
+        return Answer(authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
     }
 
     internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index)
@@ -130,7 +130,7 @@ public static class LookupApi
         if (field != "uscc")
         {
             // Older keys lead to the entity's credit code; then the lookup is the same as by credit code.
-            var (_, matches) = index.Find(key, ("self", LookupIndex.Entities, field == "orgCode" ? "org_code" : "licence_reg_no"));
+            var (_, matches, _) = index.Find(key, ("self", LookupIndex.Entities, field == "orgCode" ? "org_code" : "licence_reg_no"));
             var usccs = matches.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
             if (usccs.Count > 1)
             {
@@ -146,8 +146,8 @@ public static class LookupApi
             key = usccs[0];
         }
 
-        var (version, rows) = index.Find(key, ("self", LookupIndex.Entities, "key"), ("licence", LookupIndex.Licences, "holder_key"));
-        return Answer(index, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
+        var (version, rows, authorities) = index.Find(key, ("self", LookupIndex.Entities, "key"), ("licence", LookupIndex.Licences, "holder_key"));
+        return Answer(authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
     }
 
     internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index)
@@ -158,8 +158,8 @@ public static class LookupApi
             return TypedResults.Problem("licenceNo must be 1 to 64 characters without control characters.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid licenceNo");
         }
 
-        var (version, rows) = index.Find(number, ("self", LookupIndex.Licences, "key"));
-        return Answer(index, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+        var (version, rows, authorities) = index.Find(number, ("self", LookupIndex.Licences, "key"));
+        return Answer(authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
     }
 
     internal static Results<Ok<PlacesAnswer>, ProblemHttpResult> GetPlaces(string divisionCode, LakeEngine engine)
@@ -214,7 +214,7 @@ public static class LookupApi
     }
 
     private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(
-        LookupIndex index, long version, IReadOnlyList<ProviderRow> rows, BaseTable table, string notFound)
+        LookupAuthorities authorities, long version, IReadOnlyList<ProviderRow> rows, BaseTable table, string notFound)
     {
         var self = rows.Where(r => r.Part == "self").ToList();
         if (self.Count == 0)
@@ -225,12 +225,12 @@ public static class LookupApi
         var related = rows.Where(r => r.Part != "self").ToList();
         return TypedResults.Ok(new LookupAnswer(
             version,
-            Consolidate(table, self, index.Authorities(table)),
-            Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, index),
-            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, index)));
+            Consolidate(table, self, authorities.Of(table)),
+            Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, authorities),
+            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, authorities)));
     }
 
-    private static List<ConsolidatedRecord> Group(IEnumerable<ProviderRow> rows, BaseTable table, LookupIndex index)
+    private static List<ConsolidatedRecord> Group(IEnumerable<ProviderRow> rows, BaseTable table, LookupAuthorities all)
     {
         var list = rows.ToList();
         if (list.Count == 0)
@@ -238,7 +238,7 @@ public static class LookupApi
             return [];
         }
 
-        var authorities = index.Authorities(table);
+        var authorities = all.Of(table);
         return list.GroupBy(r => r.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Consolidate(table, g.ToList(), authorities)).ToList();
     }

@@ -17,6 +17,15 @@ namespace GovShare.Lake.QueryApi.Lookups;
 /// <param name="Payload">The attributes, as a JSON object.</param>
 public sealed record ProviderRow(string Part, string Key, string Dataset, string Agency, long TableVersion, JsonElement Payload);
 
+/// <summary>Each base table's providers and the attributes they are the authority for, at one lake version.</summary>
+internal sealed class LookupAuthorities(IReadOnlyDictionary<BaseTable, IReadOnlyDictionary<string, IReadOnlySet<string>>> byTable)
+{
+    private static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> None = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+
+    /// <summary>A base table's providers (dataset ids) and their authoritative attributes.</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> Of(BaseTable table) => byTable.TryGetValue(table, out var found) ? found : None;
+}
+
 /// <summary>The keys of an index table's rows and the other columns lookups search by.</summary>
 internal sealed record IndexedTable(BaseTable Table, IReadOnlyList<string> SearchColumns);
 
@@ -54,7 +63,7 @@ public sealed partial class LookupIndex : IDisposable
     /// <summary>A base table's segment, with the provider versions it was built from.</summary>
     private sealed record IndexTable(LookupSegment Segment, string Sources);
 
-    private sealed record IndexState(LakeLease Lease, IReadOnlyDictionary<BaseTable, IndexTable> Tables);
+    private sealed record IndexState(LakeLease Lease, IReadOnlyDictionary<BaseTable, IndexTable> Tables, LookupAuthorities Authorities);
 
     /// <summary>Asks for a rebuild on the latest version; returns at once (the build runs in the background, one at a time).</summary>
     public void RequestRebuild()
@@ -127,7 +136,7 @@ public sealed partial class LookupIndex : IDisposable
 
         lock (_gate)
         {
-            _state = new IndexState(lease, tables);
+            _state = new IndexState(lease, tables, AuthoritiesOf(lease));
         }
 
         LogBuilt(lease.Version, tables.Values.Sum(t => t.Segment.Rows), started.ElapsedMilliseconds);
@@ -151,7 +160,7 @@ public sealed partial class LookupIndex : IDisposable
 
     /// <summary>The rows of a lookup: <paramref name="parts"/> pairs a base table and the column to match with the
     /// part name the rows get. Answers from the index, or from the lake's files while the index is being built.</summary>
-    internal (long Version, IReadOnlyList<ProviderRow> Rows) Find(string key, params (string Part, IndexedTable Table, string Column)[] parts)
+    internal (long Version, IReadOnlyList<ProviderRow> Rows, LookupAuthorities Authorities) Find(string key, params (string Part, IndexedTable Table, string Column)[] parts)
     {
         var state = _state;
         if (state is not null)
@@ -162,7 +171,7 @@ public sealed partial class LookupIndex : IDisposable
                 found.AddRange(state.Tables[table.Table].Segment.Find(part, column, key));
             }
 
-            return (state.Lease.Version, found);
+            return (state.Lease.Version, found, state.Authorities);
         }
 
         // Before the first build: the same rows, straight from the lake's files.
@@ -192,19 +201,14 @@ public sealed partial class LookupIndex : IDisposable
                 payload.RootElement.Clone()));
         }
 
-        return (fallback.Version, rows);
+        return (fallback.Version, rows, AuthoritiesOf(fallback));
     }
 
-    /// <summary>The authoritative attributes of each provider of a base table, at the index's version.</summary>
-    public IReadOnlyDictionary<string, IReadOnlySet<string>> Authorities(BaseTable table)
-    {
-        var state = _state;
-        using var fallback = state is null ? _engine.Pin(null) : null;
-        var lease = state?.Lease ?? fallback!;
-        return lease.Open.Sources.TryGetValue(table, out var sources)
-            ? sources.ToDictionary(s => s.DatasetId, s => s.Authoritative, StringComparer.Ordinal)
-            : new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-    }
+    /// <summary>Each base table's providers and the attributes they are the authority for, at a lease's version.</summary>
+    private static LookupAuthorities AuthoritiesOf(LakeLease lease) =>
+        new(lease.Open.Sources.ToDictionary(
+            t => t.Key,
+            t => (IReadOnlyDictionary<string, IReadOnlySet<string>>)t.Value.ToDictionary(s => s.DatasetId, s => s.Authoritative, StringComparer.Ordinal)));
 
     /// <summary>This process's folder of segments (<c>tmp/lookup/&lt;pid&gt;</c>), so that two hosts on one lake never
     /// touch each other's files; folders of processes that are gone are deleted when it is first made.</summary>
