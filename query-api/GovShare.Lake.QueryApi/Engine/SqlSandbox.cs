@@ -68,12 +68,25 @@ public static class SqlSandbox
             return new SqlProblem($"the SQL is {sql.Length:N0} characters long; at most {MaxLength:N0} are accepted.", null);
         }
 
-        string json;
-        using (var command = connection.CreateCommand())
+        // DuckDB's C interface ends a statement at a NUL; other control characters have no place in SQL either.
+        var control = sql.AsSpan().IndexOfAnyExcept(AllowedText);
+        if (control >= 0 && char.IsControl(sql[control]))
         {
+            return new SqlProblem($"the SQL holds the control character U+{(int)sql[control]:X4}; only tabs and line breaks are allowed.", SqlPosition.At(sql, control));
+        }
+
+        string json;
+        try
+        {
+            using var command = connection.CreateCommand();
+
             // The function takes a constant only; the literal is quoted, so the text cannot end it early.
             command.CommandText = "SELECT json_serialize_sql(" + LakeDuckDb.Literal(sql) + ")";
             json = (string)command.ExecuteScalar()!;
+        }
+        catch (DuckDBException ex)
+        {
+            return new SqlProblem("the SQL cannot be read: " + ex.Message, null);
         }
 
         using var document = JsonDocument.Parse(json);
@@ -99,52 +112,26 @@ public static class SqlSandbox
             return new SqlProblem($"send exactly one statement; this text holds {statements.GetArrayLength()}.", null);
         }
 
-        var cteNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        CollectCteNames(statements[0], cteNames);
-        return Walk(statements[0], sql, cteNames);
+        return Walk(statements[0], sql, new HashSet<string>(StringComparer.OrdinalIgnoreCase));
     }
 
-    private static void CollectCteNames(JsonElement element, HashSet<string> names)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.NameEquals("cte_map") && property.Value.TryGetProperty("map", out var map) && map.ValueKind == JsonValueKind.Array)
-                    {
-                        foreach (var cte in map.EnumerateArray())
-                        {
-                            if (cte.TryGetProperty("key", out var key) && key.GetString() is { } name)
-                            {
-                                names.Add(name);
-                            }
-                        }
-                    }
+    /// <summary>Characters that are not control characters, plus tab and line breaks.</summary>
+    private static readonly System.Buffers.SearchValues<char> AllowedText = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => !char.IsControl(c) || c is '\t' or '\r' or '\n').ToArray());
 
-                    CollectCteNames(property.Value, names);
-                }
+    /// <summary>Scalar functions that reveal the server (settings, environment, system catalogs).</summary>
+    private static readonly HashSet<string> RefusedFunctions =
+        new(["current_setting", "getenv", "sql_auto_complete", "current_database", "current_catalog", "current_schema", "current_schemas"], StringComparer.OrdinalIgnoreCase);
 
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    CollectCteNames(item, names);
-                }
-
-                break;
-            default:
-                break;
-        }
-    }
-
-    private static SqlProblem? Walk(JsonElement element, string sql, HashSet<string> cteNames)
+    /// <summary>Walks the statement's tree; <paramref name="ctes"/> are the CTE names in scope (those of the enclosing
+    /// query nodes), so that a CTE named like a file in one subquery does not make that name readable in another.</summary>
+    private static SqlProblem? Walk(JsonElement element, string sql, IReadOnlySet<string> ctes)
     {
         if (element.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in element.EnumerateArray())
             {
-                if (Walk(item, sql, cteNames) is { } problem)
+                if (Walk(item, sql, ctes) is { } problem)
                 {
                     return problem;
                 }
@@ -158,18 +145,42 @@ public static class SqlSandbox
             return null;
         }
 
-        // Table references are the objects with a "sample" property next to their "type".
+        // A query node's CTEs are in scope in the node itself (its CTE bodies included, for recursive ones).
+        if (element.TryGetProperty("cte_map", out var cteMap) && cteMap.TryGetProperty("map", out var map) && map.ValueKind == JsonValueKind.Array
+            && map.GetArrayLength() > 0)
+        {
+            var inner = new HashSet<string>(ctes, StringComparer.OrdinalIgnoreCase);
+            foreach (var cte in map.EnumerateArray())
+            {
+                if (cte.TryGetProperty("key", out var key) && key.GetString() is { } name)
+                {
+                    inner.Add(name);
+                }
+            }
+
+            ctes = inner;
+        }
+
+        // Table references are the objects with a "sample" property next to their "type"
         // (query nodes such as SELECT_NODE carry a "sample" too, and are walked into, not judged).
         if (element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && element.TryGetProperty("sample", out _)
             && !type.GetString()!.EndsWith("_NODE", StringComparison.Ordinal)
-            && CheckReference(element, type.GetString()!, sql, cteNames) is { } refused)
+            && CheckReference(element, type.GetString()!, sql, ctes) is { } refused)
         {
             return refused;
         }
 
+        if (element.TryGetProperty("class", out var kind) && kind.ValueEquals("FUNCTION") && element.TryGetProperty("function_name", out var function)
+            && function.GetString() is { } functionName
+            && (RefusedFunctions.Contains(functionName) || functionName.StartsWith("duckdb_", StringComparison.OrdinalIgnoreCase)
+                || functionName.StartsWith("pragma_", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new SqlProblem($"the function {functionName}() is not available in the sandbox.", PositionOf(element, sql));
+        }
+
         foreach (var property in element.EnumerateObject())
         {
-            if (Walk(property.Value, sql, cteNames) is { } problem)
+            if (Walk(property.Value, sql, ctes) is { } problem)
             {
                 return problem;
             }
@@ -178,11 +189,14 @@ public static class SqlSandbox
         return null;
     }
 
-    private static SqlProblem? CheckReference(JsonElement reference, string type, string sql, HashSet<string> cteNames)
-    {
-        var at = reference.TryGetProperty("query_location", out var location) && location.TryGetUInt64(out var offset) && offset < (ulong)sql.Length
+    private static SqlPosition? PositionOf(JsonElement element, string sql) =>
+        element.TryGetProperty("query_location", out var location) && location.TryGetUInt64(out var offset) && offset < (ulong)sql.Length
             ? SqlPosition.At(sql, (int)offset)
             : null;
+
+    private static SqlProblem? CheckReference(JsonElement reference, string type, string sql, IReadOnlySet<string> ctes)
+    {
+        var at = PositionOf(reference, sql);
         if (!AllowedReferenceTypes.Contains(type))
         {
             return new SqlProblem($"this kind of table reference ({type}) is not allowed; query the lake's views.", at);
@@ -217,7 +231,8 @@ public static class SqlSandbox
 
         if (schema.Length == 0)
         {
-            return cteNames.Contains(table)
+            // DuckDB reads a name like a path as a file (a replacement scan), even one a CTE elsewhere is called.
+            return ctes.Contains(table) && table.IndexOfAny(['/', '\\', '.', '*', '?', '~', ':']) < 0
                 ? null
                 : new SqlProblem($"'{table}' is not a view of the lake: name views with their schema (population.persons, legal_entity.entities, " +
                     "geo.divisions, geo.places, licence.licences, src.\"<dataset id>\", themes.<theme id>); files cannot be read from SQL.", at);
