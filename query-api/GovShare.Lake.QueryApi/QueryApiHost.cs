@@ -18,9 +18,6 @@ namespace GovShare.Lake.QueryApi;
 /// tests through <c>WebApplicationFactory&lt;Program&gt;</c> exercise what users run.</summary>
 public static class QueryApiHost
 {
-    /// <summary>The authorization policy of operator-only endpoints.</summary>
-    public const string OperatorPolicy = "operator";
-
     /// <summary>Creates the application: options bound and validated, error responses as RFC 9457
     /// problem details, every endpoint mapped. <paramref name="configure"/> lets the composing host
     /// add its own services and configuration before the application is built.</summary>
@@ -48,8 +45,7 @@ public static class QueryApiHost
         builder.Services.AddHostedService<LakeRefresher>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(OperatorPolicy, policy => policy.RequireClaim(ApiKeyAuthenticationHandler.AgencyKindClaim, "operator"));
+        builder.Services.AddAuthorization();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "GovShare Lake API";

@@ -77,10 +77,16 @@ public static class DemoLake
                 .Append(credential.Key).Append('\t').AppendLine(credential.Name);
         }
 
-        File.WriteAllText(path, text.ToString(), new System.Text.UTF8Encoding(false));
+        // Created readable by the owner only, never briefly readable by others.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, new System.Text.UTF8Encoding(false), options))
+        {
+            writer.Write(text.ToString());
         }
 
         return credentials;

@@ -158,13 +158,7 @@ internal sealed class KeyWatch
 
     public void Add(string key)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in key)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        if (!_seen.Add(hash))
+        if (!_seen.Add(GovShare.Lake.Text.Fnv1a.Hash(key)))
         {
             _repeated.Add(key);
         }

@@ -30,7 +30,7 @@ public static class ApiKeys
         }
 
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var key = Prefix + keyId + "_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = Prefix + keyId + "_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
         store.ReplaceApiKeys(new ApiKeyRecord(keyId, code, Hash(key), now, null), now);
         return key;

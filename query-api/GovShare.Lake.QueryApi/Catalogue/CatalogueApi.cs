@@ -191,7 +191,8 @@ public static class CatalogueApi
         return list.OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
     }
 
-    private static string Snake<T>(T value)
+    /// <summary>An enum as the catalogue's YAML and JSON spell it (<c>not_shared</c>, <c>within_3_days</c>).</summary>
+    internal static string Snake<T>(T value)
         where T : struct, Enum =>
         JsonSerializer.Serialize(value, DuckDbPlatformStore.Json).Trim('"');
 }

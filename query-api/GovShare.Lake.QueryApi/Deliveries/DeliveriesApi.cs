@@ -88,8 +88,15 @@ public static class DeliveriesApi
             var outcome = await Task.Run(() => deliveries.Deliver(id, path, context.RequestAborted), context.RequestAborted);
             if (outcome.Status is "committed")
             {
-                // Make the new version readable at once rather than at the next refresh.
-                engine.Refresh();
+                // Make the new version readable at once rather than at the next refresh; if the store is busy now, the
+                // refresher picks the version up within seconds, and the delivery itself has succeeded either way.
+                try
+                {
+                    engine.Refresh();
+                }
+                catch (LakeException)
+                {
+                }
             }
 
             using var report = JsonDocument.Parse(outcome.ReportJson);

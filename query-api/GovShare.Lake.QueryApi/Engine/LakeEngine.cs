@@ -80,13 +80,16 @@ public sealed partial class LakeEngine : IDisposable
     private readonly DuckDBConnection _root;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _buildGate = new(1, 1);
+    private readonly Lock _refreshGate = new();
     private readonly Dictionary<string, VersionCatalog> _catalogs = new(StringComparer.Ordinal);
-    private LakeVersionMap _map = new([]);
-    private IReadOnlyList<CatalogueRevision> _catalogue = [];
-    private IReadOnlyList<ThemeDefinition> _themes = [];
-    private string _definitionsKey = "";
-    private int _generation;
+    private EngineState _state = new(new LakeVersionMap([]), 0, "", [], []);
     private long _uses;
+    private long _builds;
+
+    /// <summary>What the engine knows, replaced whole by each refresh, so that a pin reads versions, catalogue and themes
+    /// of one moment: a catalog is never named for one generation and built from another's definitions.</summary>
+    private sealed record EngineState(
+        LakeVersionMap Map, int Generation, string DefinitionsKey, IReadOnlyList<CatalogueRevision> Catalogue, IReadOnlyList<ThemeDefinition> Themes);
 
     /// <summary>Opens the engine on the lake folder: DuckDB configured and locked, <c>geo.divisions</c> seeded when
     /// missing, the lake versions read.</summary>
@@ -121,7 +124,6 @@ public sealed partial class LakeEngine : IDisposable
             "SET parquet_metadata_cache = true",
             "SET autoinstall_known_extensions = false",
             "SET autoload_known_extensions = false",
-            "ATTACH ':memory:' AS lookup",
             $"SET allowed_directories = [{allowed}]",
             "SET enable_external_access = false",
             "SET lock_configuration = true",
@@ -143,44 +145,44 @@ public sealed partial class LakeEngine : IDisposable
     public LakeLayout Layout => _layout;
 
     /// <summary>The latest lake version the engine knows.</summary>
-    public long LatestVersion => _map.Latest;
+    public long LatestVersion => _state.Map.Latest;
 
     /// <summary>Every lake version known, oldest first.</summary>
-    public LakeVersionMap Versions => _map;
+    public LakeVersionMap Versions => _state.Map;
 
     /// <summary>The catalogue as last read.</summary>
-    public IReadOnlyList<CatalogueRevision> Catalogue => _catalogue;
+    public IReadOnlyList<CatalogueRevision> Catalogue => _state.Catalogue;
 
     /// <summary>The themes as last read.</summary>
-    public IReadOnlyList<ThemeDefinition> Themes => _themes;
+    public IReadOnlyList<ThemeDefinition> Themes => _state.Themes;
 
     /// <summary>Raised after a refresh that found a new lake version.</summary>
     public event Action<long>? VersionAdded;
 
-    /// <summary>Records table changes as a new lake version and reads what is new: versions, catalogue, themes.</summary>
+    /// <summary>Records table changes as a new lake version and reads what is new: versions, catalogue, themes. The
+    /// reading (the store may be busy for seconds with another process) happens outside the lock requests take.</summary>
     public void Refresh()
     {
         long added;
-        lock (_gate)
+        lock (_refreshGate)
         {
+            var current = _state;
             LakeVersions.Sync(_layout, _store, _clock);
-            var before = _map.Latest;
-            _map = _map.With(_store.ListLakeVersions(_map.Latest));
-            added = _map.Latest > before ? _map.Latest : 0;
+            var map = current.Map.With(_store.ListLakeVersions(current.Map.Latest));
+            added = map.Latest > current.Map.Latest ? map.Latest : 0;
             var catalogue = _store.ListCatalogue();
             var themes = _store.ListThemes();
             var key = string.Join(";", catalogue.Select(r => $"{r.Entry.Id}@{r.Revision}")) + "|" +
                 string.Join(";", themes.Select(t => System.Text.Json.JsonSerializer.Serialize(t, DuckDbPlatformStore.Json)));
-            if (key != _definitionsKey)
+            var generation = current.Generation;
+            if (key != current.DefinitionsKey)
             {
                 // Views depend on the catalogue and the themes: versions opened before the change are rebuilt on next use.
-                _definitionsKey = key;
-                _generation++;
-                added = _map.Latest;
+                generation++;
+                added = map.Latest;
             }
 
-            _catalogue = catalogue;
-            _themes = themes;
+            _state = new EngineState(map, generation, key, catalogue, themes);
         }
 
         if (added > 0)
@@ -194,7 +196,8 @@ public sealed partial class LakeEngine : IDisposable
     /// <exception cref="LakeException">An unknown version, an unreadable instant, or an instant before the first version.</exception>
     public LakeLease Pin(string? asOf)
     {
-        var map = _map;
+        var state = _state;
+        var map = state.Map;
         long version;
         if (string.IsNullOrWhiteSpace(asOf))
         {
@@ -220,7 +223,7 @@ public sealed partial class LakeEngine : IDisposable
             throw new LakeException(LakeErrorKind.InvalidInput, $"asOf '{asOf}' is neither a lake version number nor an ISO 8601 instant (2026-11-20T09:30:00+08:00).");
         }
 
-        var catalog = OpenCatalog(version, map);
+        var catalog = OpenCatalog(version, state);
         return new LakeLease(version, map.Find(version)?.CommittedAt, catalog.Name, catalog, () => Release(catalog));
     }
 
@@ -241,12 +244,12 @@ public sealed partial class LakeEngine : IDisposable
         return connection;
     }
 
-    private VersionCatalog OpenCatalog(long version, LakeVersionMap map)
+    private VersionCatalog OpenCatalog(long version, EngineState state)
     {
-        var name = $"lake_v{version.ToString(CultureInfo.InvariantCulture)}_g{_generation.ToString(CultureInfo.InvariantCulture)}";
+        var key = KeyOf(version, state.Generation);
         lock (_gate)
         {
-            if (_catalogs.TryGetValue(name, out var open))
+            if (_catalogs.TryGetValue(key, out var open))
             {
                 open.Leases++;
                 open.LastUsed = ++_uses;
@@ -259,7 +262,7 @@ public sealed partial class LakeEngine : IDisposable
         {
             lock (_gate)
             {
-                if (_catalogs.TryGetValue(name, out var open))
+                if (_catalogs.TryGetValue(key, out var open))
                 {
                     open.Leases++;
                     open.LastUsed = ++_uses;
@@ -267,12 +270,15 @@ public sealed partial class LakeEngine : IDisposable
                 }
             }
 
-            var built = Build(name, version, map);
+            // Each build gets a name of its own, so that detaching an evicted catalog can never hit a newer build of
+            // the same version.
+            var name = $"lake_{key}_{Interlocked.Increment(ref _builds).ToString(CultureInfo.InvariantCulture)}";
+            var built = Build(name, version, state);
             lock (_gate)
             {
                 built.Leases = 1;
                 built.LastUsed = ++_uses;
-                _catalogs[name] = built;
+                _catalogs[key] = built;
             }
 
             Evict();
@@ -284,11 +290,14 @@ public sealed partial class LakeEngine : IDisposable
         }
     }
 
-    private VersionCatalog Build(string name, long version, LakeVersionMap map)
+    private static string KeyOf(long version, int generation) =>
+        $"v{version.ToString(CultureInfo.InvariantCulture)}_g{generation.ToString(CultureInfo.InvariantCulture)}";
+
+    private VersionCatalog Build(string name, long version, EngineState state)
     {
-        var tables = map.TablesAt(version);
-        var catalogue = _catalogue;
-        var themes = _themes;
+        var tables = state.Map.TablesAt(version);
+        var catalogue = state.Catalogue;
+        var themes = state.Themes;
         var sources = new Dictionary<BaseTable, IReadOnlyList<ProviderSource>>();
         var providerTables = new Dictionary<string, DeltaSnapshot>(StringComparer.Ordinal);
         foreach (var revision in catalogue)
@@ -382,14 +391,16 @@ public sealed partial class LakeEngine : IDisposable
         List<string> detach;
         lock (_gate)
         {
-            var latest = $"lake_v{_map.Latest.ToString(CultureInfo.InvariantCulture)}_g{_generation.ToString(CultureInfo.InvariantCulture)}";
-            var candidates = _catalogs.Values.Where(c => c.Name != latest && c.Leases == 0).OrderBy(c => c.LastUsed).ToList();
+            var state = _state;
+            var latest = KeyOf(state.Map.Latest, state.Generation);
             var excess = _catalogs.Count - 1 - _options.VersionsKept;
-            detach = candidates.Take(Math.Max(0, excess)).Select(c => c.Name).ToList();
-            foreach (var name in detach)
+            var evicted = _catalogs.Where(c => c.Key != latest && c.Value.Leases == 0).OrderBy(c => c.Value.LastUsed).Take(Math.Max(0, excess)).ToList();
+            foreach (var (key, _) in evicted)
             {
-                _catalogs.Remove(name);
+                _catalogs.Remove(key);
             }
+
+            detach = evicted.Select(c => c.Value.Name).ToList();
         }
 
         foreach (var name in detach)

@@ -21,9 +21,11 @@ internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index
                 {
                     engine.Refresh();
                 }
-                catch (LakeException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogRefreshFailed(ex.Kind.ToString(), ex.Message);
+                    // A busy store or a table being written is tried again at the next tick; the host keeps serving
+                    // the versions it knows.
+                    LogRefreshFailed(ex.GetType().Name, GovShare.Lake.Identifiers.CitizenIdNumber.MaskWithin(ex.Message));
                 }
             }
         }
@@ -33,6 +35,6 @@ internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for new lake versions failed ({Kind}): {Reason}")]
-    private partial void LogRefreshFailed(string kind, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for new lake versions failed ({ExceptionType}): {Reason}")]
+    private partial void LogRefreshFailed(string exceptionType, string reason);
 }

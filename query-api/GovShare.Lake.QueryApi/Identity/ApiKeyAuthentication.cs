@@ -26,9 +26,6 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private static readonly ConcurrentDictionary<string, (Agency? Agency, DateTimeOffset Until)> Verified = new(StringComparer.Ordinal);
 
-    /// <summary>Forgets every cached answer (after a rotation through this process).</summary>
-    public static void ForgetCachedKeys() => Verified.Clear();
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();

@@ -49,6 +49,7 @@ public sealed partial class LookupIndex : IDisposable
     private int _pending;
     private int _generation;
     private string? _folder;
+    private static int _instances;
 
     /// <summary>An index over the engine's lake.</summary>
     public LookupIndex(LakeEngine engine, ILogger<LookupIndex> logger)
@@ -79,9 +80,9 @@ public sealed partial class LookupIndex : IDisposable
             try
             {
                 Interlocked.Exchange(ref _pending, 0);
-                Rebuild();
+                RebuildLatest();
             }
-            catch (Exception ex) when (ex is DuckDBException or LakeException or IOException)
+            catch (Exception ex)
             {
                 LogBuildFailed(ex.GetType().Name, GovShare.Lake.Identifiers.CitizenIdNumber.MaskWithin(ex.Message));
             }
@@ -92,8 +93,23 @@ public sealed partial class LookupIndex : IDisposable
         });
     }
 
-    /// <summary>Builds the index on the latest version now (the caller waits), reusing unchanged tables.</summary>
+    /// <summary>Builds the index on the latest version now (the caller waits, also for a build already running),
+    /// reusing unchanged tables.</summary>
     public void Rebuild()
+    {
+        _rebuild.Wait();
+        try
+        {
+            RebuildLatest();
+        }
+        finally
+        {
+            _rebuild.Release();
+        }
+    }
+
+    // Runs with _rebuild held: one build at a time.
+    private void RebuildLatest()
     {
         var lease = _engine.Pin(null);
         var previous = _state;
@@ -162,16 +178,22 @@ public sealed partial class LookupIndex : IDisposable
     /// part name the rows get. Answers from the index, or from the lake's files while the index is being built.</summary>
     internal (long Version, IReadOnlyList<ProviderRow> Rows, LookupAuthorities Authorities) Find(string key, params (string Part, IndexedTable Table, string Column)[] parts)
     {
-        var state = _state;
-        if (state is not null)
+        for (var attempt = 0; _state is { } state; attempt++)
         {
-            var found = new List<ProviderRow>();
-            foreach (var (part, table, column) in parts)
+            try
             {
-                found.AddRange(state.Tables[table.Table].Segment.Find(part, column, key));
-            }
+                var found = new List<ProviderRow>();
+                foreach (var (part, table, column) in parts)
+                {
+                    found.AddRange(state.Tables[table.Table].Segment.Find(part, column, key));
+                }
 
-            return (state.Lease.Version, found, state.Authorities);
+                return (state.Lease.Version, found, state.Authorities);
+            }
+            catch (ObjectDisposedException) when (attempt < 3 && !ReferenceEquals(state, _state))
+            {
+                // A reader that slept past the old index's retirement reads the new one.
+            }
         }
 
         // Before the first build: the same rows, straight from the lake's files.
@@ -210,7 +232,7 @@ public sealed partial class LookupIndex : IDisposable
             t => t.Key,
             t => (IReadOnlyDictionary<string, IReadOnlySet<string>>)t.Value.ToDictionary(s => s.DatasetId, s => s.Authoritative, StringComparer.Ordinal)));
 
-    /// <summary>This process's folder of segments (<c>tmp/lookup/&lt;pid&gt;</c>), so that two hosts on one lake never
+    /// <summary>This index's folder of segments (<c>tmp/lookup/&lt;pid&gt;.&lt;n&gt;</c>), so that two hosts on one lake never
     /// touch each other's files; folders of processes that are gone are deleted when it is first made.</summary>
     private string SegmentFolder()
     {
@@ -223,7 +245,8 @@ public sealed partial class LookupIndex : IDisposable
         Directory.CreateDirectory(parent);
         foreach (var stale in Directory.EnumerateDirectories(parent))
         {
-            if (int.TryParse(Path.GetFileName(stale), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            var owner = Path.GetFileName(stale).Split('.')[0];
+            if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
             {
                 try
                 {
@@ -236,10 +259,12 @@ public sealed partial class LookupIndex : IDisposable
             }
         }
 
-        _folder = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        // <pid>.<n>: an index of its own even when one process holds two (tests do).
+        _folder = Path.Combine(parent, $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Interlocked.Increment(ref _instances).ToString(CultureInfo.InvariantCulture)}");
         if (Directory.Exists(_folder))
         {
-            Directory.Delete(_folder, recursive: true); // an earlier process with this pid
+            // Left by an earlier process that had this pid (a container's host is pid 1 on every start).
+            Directory.Delete(_folder, recursive: true);
         }
 
         Directory.CreateDirectory(_folder);

@@ -156,17 +156,7 @@ internal sealed class LookupSegment : IDisposable
         }
     }
 
-    /// <summary>FNV-1a over the UTF-16 code units: fast, and good enough to spread identifiers (collisions are checked).</summary>
-    internal static ulong Hash(string value)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
+    internal static ulong Hash(string value) => GovShare.Lake.Text.Fnv1a.Hash(value);
 
     private static int LowerBound(ulong[] hashes, ulong hash)
     {

@@ -74,7 +74,7 @@ public static partial class SqlQueryApi
             return ResultFormats.UnknownEncoding(encoding);
         }
 
-        var sql = request.Sql.Trim().TrimEnd(';').Trim();
+        var sql = TrimTail(request.Sql);
         long offset = 0;
         var asOf = request.AsOf;
         if (request.Continuation is { Length: > 0 } token)
@@ -104,7 +104,7 @@ public static partial class SqlQueryApi
             {
                 if (SqlSandbox.Check(check, sql) is { } refused)
                 {
-                    LogRefused(loggers.CreateLogger(typeof(SqlQueryApi).FullName!), context.Party().Agency, GovShare.Lake.Identifiers.CitizenIdNumber.MaskWithin(refused.Message));
+                    LogRefused(loggers.CreateLogger(typeof(SqlQueryApi).FullName!), context.Party().Agency, refused.Position?.Line ?? 0, refused.Position?.Column ?? 0);
                     return Problems.Sql(refused);
                 }
             }
@@ -171,6 +171,11 @@ public static partial class SqlQueryApi
         TypedResults.Problem($"the statement ran longer than the limit of {engine.Options.QueryTimeout.TotalSeconds:0} s and was interrupted; " +
             "narrow it (filters, fewer joins) or export the data instead.", statusCode: StatusCodes.Status408RequestTimeout, title: "Query timed out");
 
+    /// <summary>408 for an export that ran past <see cref="EngineOptions.ExportTimeout"/>.</summary>
+    internal static ProblemHttpResult ExportTimedOut(LakeEngine engine) =>
+        TypedResults.Problem($"the export ran longer than Engine:ExportTimeout ({engine.Options.ExportTimeout}) and was interrupted.",
+            statusCode: StatusCodes.Status408RequestTimeout, title: "Export timed out");
+
     private static async Task<IResult> AnswerJson(LakeEngine engine, LakeLease lease, string sql, long offset, HttpContext context)
     {
         var cap = engine.Options.MaxRows;
@@ -226,8 +231,36 @@ public static partial class SqlQueryApi
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Statement from {Agency} refused by the sandbox: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string agency, string reason);
+    // The position only: the reason may quote the statement's literals (names, numbers), which are not logged.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Statement from {Agency} refused by the sandbox at line {Line}, column {Column}")]
+    private static partial void LogRefused(ILogger logger, string agency, int line, int column);
+
+    /// <summary>The statement without what may follow its end: whitespace, a final semicolon and a comment after it.
+    /// Paging and Parquet wrap the statement in parentheses, where a semicolon or a trailing line comment would break
+    /// it. A wrong cut (a semicolon inside a string at the very end) only makes the statement fail to parse.</summary>
+    internal static string TrimTail(string sql)
+    {
+        var text = sql.Trim();
+        while (true)
+        {
+            var semicolon = text.LastIndexOf(';');
+            if (semicolon < 0)
+            {
+                return text;
+            }
+
+            var after = text[(semicolon + 1)..].Trim();
+            var isComment = after.Length == 0
+                || (after.StartsWith("--", StringComparison.Ordinal) && !after.Contains('\n', StringComparison.Ordinal))
+                || (after.StartsWith("/*", StringComparison.Ordinal) && after.EndsWith("*/", StringComparison.Ordinal) && after.IndexOf("*/", StringComparison.Ordinal) == after.Length - 2);
+            if (!isComment)
+            {
+                return text;
+            }
+
+            text = text[..semicolon].TrimEnd();
+        }
+    }
 }
 
 /// <summary>Continuation tokens: the version, the offset and a hash of the statement, so that the next page reads the
@@ -239,16 +272,14 @@ internal static class Continuation
     public static string Write(string sql, long version, long offset)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new { v = version, o = offset, h = Hash(sql) });
-        return Convert.ToBase64String(json).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return System.Buffers.Text.Base64Url.EncodeToString(json);
     }
 
     public static Page? Read(string token, string sql)
     {
         try
         {
-            var padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            using var document = JsonDocument.Parse(Convert.FromBase64String(padded));
+            using var document = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token));
             var root = document.RootElement;
             return root.GetProperty("h").GetString() == Hash(sql) && root.GetProperty("o").GetInt64() is >= 0 and var offset
                 ? new Page(root.GetProperty("v").GetInt64(), offset)

@@ -95,14 +95,18 @@ public static class ThemesApi
                     statusCode: StatusCodes.Status404NotFound, title: "Not found");
             }
 
-            if (since is { } from && (from < 0 || from >= lease.Version))
+            if (since is { } from && (from < 1 || from >= lease.Version))
             {
                 return TypedResults.Problem($"since={from} must be a lake version before {lease.Version}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad since");
             }
 
             // The version, and the definition: a theme whose SQL changed gives other rows at the same lake version.
             var definition = DefinitionHash(theme);
-            var tag = since is { } s ? $"\"v{lease.Version}-since-v{s}-{definition}\"" : $"\"v{lease.Version}-{definition}\"";
+            // And the representation: a Parquet download's ETag must not validate a CSV or GB18030 copy.
+            var representation = ResultFormats.Extension(chosen.Value) + (chosen == ResultFormat.Csv ? "-" + csvEncoding.WebName : "");
+            var tag = since is { } s
+                ? $"\"v{lease.Version}-since-v{s}-{definition}-{representation}\""
+                : $"\"v{lease.Version}-{definition}-{representation}\"";
             var etag = new EntityTagHeaderValue(tag);
             var name = $"{theme.Id}-v{lease.Version}{(since is { } s2 ? $"-since-v{s2}" : "")}.{ResultFormats.Extension(chosen.Value)}";
             context.Response.Headers["X-Lake-Version"] = lease.Version.ToString(CultureInfo.InvariantCulture);
@@ -152,12 +156,12 @@ public static class ThemesApi
             }
             catch (DuckDBException ex)
             {
-                return TypedResults.Problem($"the theme '{theme.Id}' could not be read: {ex.Message}", statusCode: StatusCodes.Status500InternalServerError, title: "Theme failed");
+                return TypedResults.Problem($"the theme '{theme.Id}' could not be read: {GovShare.Lake.Identifiers.CitizenIdNumber.MaskWithin(ex.Message)}",
+                    statusCode: StatusCodes.Status500InternalServerError, title: "Theme failed");
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
-                return TypedResults.Problem($"the export ran longer than Engine:ExportTimeout ({engine.Options.ExportTimeout}) and was interrupted.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Export timed out");
+                return SqlQueryApi.ExportTimedOut(engine);
             }
         }
     }
@@ -187,7 +191,10 @@ public static class ThemesApi
 
     private static void Prune(string folder, string themeId)
     {
-        foreach (var stale in new DirectoryInfo(folder).EnumerateFiles($"theme-{themeId}-*.parquet")
+        // theme-<id>-v<version>...: a theme whose id begins with this id and a dash is not this theme.
+        var own = new System.Text.RegularExpressions.Regex($"^theme-{System.Text.RegularExpressions.Regex.Escape(themeId)}-v[0-9]+[-.]");
+        foreach (var stale in new DirectoryInfo(folder).EnumerateFiles($"theme-{themeId}-v*.parquet")
+            .Where(f => own.IsMatch(f.Name))
             .OrderByDescending(f => f.LastWriteTimeUtc).Skip(ExportsKept))
         {
             try
@@ -223,6 +230,5 @@ public static class ThemesApi
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(theme, GovShare.Lake.Platform.DuckDbPlatformStore.Json)))[..12];
 
-    private static string SharingName(SharingClass sharing) =>
-        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(sharing.ToString());
+    private static string SharingName(SharingClass sharing) => Catalogue.CatalogueApi.Snake(sharing);
 }

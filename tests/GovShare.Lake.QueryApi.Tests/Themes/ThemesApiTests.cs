@@ -191,7 +191,7 @@ public sealed class ThemesApiTests(DemoCityFixture city) : IClassFixture<DemoCit
         using var response = await client.GetAsync(new Uri($"/api/themes/credit/export?format={format}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Matches($"^\"v{latest}-[0-9a-f]{{12}}\"$", response.Headers.ETag?.Tag);
+        Assert.Matches($"^\"v{latest}-[0-9a-f]{{12}}-[a-z0-9-]+\"$", response.Headers.ETag?.Tag);
         Assert.False(response.Headers.ETag?.IsWeak);
         Assert.Equal(latest.ToString(CultureInfo.InvariantCulture), response.Headers.GetValues("X-Lake-Version").Single());
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
@@ -277,7 +277,7 @@ public sealed class ThemesApiTests(DemoCityFixture city) : IClassFixture<DemoCit
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(body);
-        Assert.Matches($"^\"v{latest}-[0-9a-f]{{12}}\"$", response.Headers.ETag?.Tag);
+        Assert.Matches($"^\"v{latest}-[0-9a-f]{{12}}-[a-z0-9-]+\"$", response.Headers.ETag?.Tag);
     }
 
     [Fact]
@@ -291,7 +291,20 @@ public sealed class ThemesApiTests(DemoCityFixture city) : IClassFixture<DemoCit
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Matches($"^\"v{latest}-[0-9a-f]{{12}}\"$", response.Headers.ETag?.Tag);
+        Assert.Matches($"^\"v{latest}-[0-9a-f]{{12}}-[a-z0-9-]+\"$", response.Headers.ETag?.Tag);
+    }
+
+    [Fact]
+    public async Task Export_Should_SendTheCsv_When_IfNoneMatchHoldsTheParquetETagOfTheSameVersion()
+    {
+        using var client = city.Host.As("urban-ops");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/themes/credit/export?format=csv&encoding=gbk");
+        request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(await CurrentETag(client, "parquet")));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.EndsWith("-csv-gb18030\"", response.Headers.ETag?.Tag, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -406,7 +419,7 @@ public sealed class ThemesApiTests(DemoCityFixture city) : IClassFixture<DemoCit
 
         Assert.Equal(HttpStatusCode.OK, changesResponse.StatusCode);
         Assert.Equal((before + 1).ToString(CultureInfo.InvariantCulture), changesResponse.Headers.GetValues("X-Lake-Version").Single());
-        Assert.Matches($"^\"v{before + 1}-since-v{before}-[0-9a-f]{{12}}\"$", changesResponse.Headers.ETag?.Tag);
+        Assert.Matches($"^\"v{before + 1}-since-v{before}-[0-9a-f]{{12}}-[a-z0-9-]+\"$", changesResponse.Headers.ETag?.Tag);
         Assert.Equal(deceased.Select(id => ("updated", id)), changes.Select(r => (r.GetProperty("change").GetString()!, r.GetProperty("id_number").GetString()!)));
         Assert.All(changes, r => Assert.Equal("deceased", r.GetProperty("status").GetString()));
         Assert.All(changes, r => Assert.Equal(deathDate, r.GetProperty("status_date").GetString()));
