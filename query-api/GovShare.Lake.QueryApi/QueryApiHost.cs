@@ -37,6 +37,12 @@ public static class QueryApiHost
         builder.Services.AddSingleton<IValidateOptions<EngineOptions>>(new OptionsValidator<EngineOptions>(o => o.Validate()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // Chinese text as itself, not \uXXXX escapes (a third of the bytes); lookups through generated code.
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, LookupJsonContext.Default);
+        });
         builder.Services.AddExceptionHandler<LakeExceptionHandler>();
         builder.Services.AddSingleton<IPlatformStore>(services =>
             DuckDbPlatformStore.Open(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));

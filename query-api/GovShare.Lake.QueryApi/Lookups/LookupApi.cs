@@ -286,3 +286,13 @@ public static class LookupApi
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }
+
+/// <summary>Source-generated serialisation of the lookup bodies and answers: lookups are the hot path, and reflection
+/// serialisation of a nested answer costs a good share of a lookup's time.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(LookupAnswer))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(PersonLookup))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(EntityLookup))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(LicenceLookup))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(PlacesAnswer))]
+internal sealed partial class LookupJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -112,31 +112,50 @@ internal sealed class LookupSegment : IDisposable
 
         var hash = Hash(value);
         var at = LowerBound(index.Hashes, hash);
-        Span<byte> length = stackalloc byte[4];
-        for (; at < index.Hashes.Length && index.Hashes[at] == hash; at++)
+        if (at >= index.Hashes.Length || index.Hashes[at] != hash)
         {
-            var offset = index.Offsets[at];
-            RandomAccess.Read(_file, length, offset);
-            var buffer = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
-            RandomAccess.Read(_file, buffer, offset + 4);
-            var reader = new RecordReader(buffer);
-            var key = reader.ReadString();
-            var ordinal = reader.ReadInt16();
-            var version = reader.ReadInt64();
-            var payload = reader.ReadBytes();
-            var matches = column == "key" ? key == value : false;
-            for (var i = 0; i < _searchColumns.Count && !matches; i++)
-            {
-                var searched = reader.ReadString();
-                matches = _searchColumns[i] == column && searched == value;
-            }
+            return found;
+        }
 
-            // Equal hashes of different values are told apart by the values themselves.
-            if (matches)
+        // One positioned read of a record's usual size into a pooled buffer; a longer record is read again whole.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(2048);
+        try
+        {
+            for (; at < index.Hashes.Length && index.Hashes[at] == hash; at++)
             {
-                var json = new Utf8JsonReader(payload);
-                found.Add(new ProviderRow(part, key, _datasets[ordinal], _agencies[ordinal], version, JsonElement.ParseValue(ref json)));
+                var offset = index.Offsets[at];
+                var read = RandomAccess.Read(_file, buffer, offset);
+                var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
+                if (length + 4 > read)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length + 4);
+                    RandomAccess.Read(_file, buffer.AsSpan(0, length + 4), offset);
+                }
+
+                var reader = new RecordReader(buffer.AsSpan(4, length));
+                var key = reader.ReadString();
+                var ordinal = reader.ReadInt16();
+                var version = reader.ReadInt64();
+                var payload = reader.ReadBytes();
+                var matches = column == "key" && key == value;
+                for (var i = 0; i < _searchColumns.Count && !matches; i++)
+                {
+                    var searched = reader.ReadString();
+                    matches = _searchColumns[i] == column && searched == value;
+                }
+
+                // Equal hashes of different values are told apart by the values themselves.
+                if (matches)
+                {
+                    var json = new Utf8JsonReader(payload);
+                    found.Add(new ProviderRow(part, key, _datasets[ordinal], _agencies[ordinal], version, JsonElement.ParseValue(ref json)));
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return found;
