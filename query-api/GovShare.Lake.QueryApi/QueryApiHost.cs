@@ -1,4 +1,5 @@
 using GovShare.Lake.Platform;
+using GovShare.Lake.QueryApi.Audit;
 using GovShare.Lake.QueryApi.Catalogue;
 using GovShare.Lake.QueryApi.Deliveries;
 using GovShare.Lake.QueryApi.Engine;
@@ -18,6 +19,9 @@ namespace GovShare.Lake.QueryApi;
 /// tests through <c>WebApplicationFactory&lt;Program&gt;</c> exercise what users run.</summary>
 public static class QueryApiHost
 {
+    /// <summary>The authorization policy of operator-only endpoints.</summary>
+    public const string OperatorPolicy = "operator";
+
     /// <summary>Creates the application: options bound and validated, error responses as RFC 9457
     /// problem details, every endpoint mapped. <paramref name="configure"/> lets the composing host
     /// add its own services and configuration before the application is built.</summary>
@@ -47,11 +51,14 @@ public static class QueryApiHost
         builder.Services.AddSingleton<IPlatformStore>(services =>
             DuckDbPlatformStore.Open(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
         builder.Services.AddSingleton<LakeEngine>();
+        builder.Services.AddSingleton(services => new GovShare.Lake.Audit.AuditLog(
+            services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddHostedService<LakeRefresher>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorPolicy, policy => policy.RequireClaim(ApiKeyAuthenticationHandler.AgencyKindClaim, "operator"));
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "GovShare Lake API";
@@ -77,6 +84,7 @@ public static class QueryApiHost
         app.MapThemesApi();
         app.MapCatalogueApi();
         app.MapDeliveriesApi();
+        app.MapAuditApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

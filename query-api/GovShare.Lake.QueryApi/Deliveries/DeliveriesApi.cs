@@ -32,9 +32,19 @@ public static class DeliveriesApi
         return endpoints;
     }
 
-    internal static async Task<IResult> Deliver(string id, HttpContext context, LakeEngine engine, IPlatformStore store,
+    internal static async Task<IResult> Deliver(string id, HttpContext context, LakeEngine engine, IPlatformStore store, GovShare.Lake.Audit.AuditLog audit,
         [FromQuery] string? fileName, [FromServices] IEnumerable<IDeliveryService> services)
     {
+        long? accepted = null;
+        context.Response.OnCompleted(() =>
+        {
+            var status = context.Response.StatusCode;
+            var endUser = context.Request.Headers[RequestParty.EndUserHeader].ToString();
+            var purpose = context.Request.Headers[RequestParty.PurposeHeader].ToString();
+            audit.Append(new GovShare.Lake.Audit.AuditEvent(RequestParty.AgencyOf(context.User)?.Code ?? "-", endUser.Length > 0 ? endUser : null,
+                purpose.Length > 0 ? purpose : null, "DeliverDataset", ["src." + id], null, [], accepted, Identity.AuditScope.OutcomeOf(status), status));
+            return Task.CompletedTask;
+        });
         if (services.FirstOrDefault() is not { } deliveries)
         {
             return TypedResults.Problem("this host was started without ingestion; deliver through 'govshare serve' or the drop folder.",
@@ -100,6 +110,7 @@ public static class DeliveriesApi
             }
 
             using var report = JsonDocument.Parse(outcome.ReportJson);
+            accepted = report.RootElement.TryGetProperty("accepted", out var count) && count.TryGetInt64(out var rows) ? rows : null;
             return outcome.Status is "committed" or "already_committed"
                 ? TypedResults.Json(report.RootElement.Clone(), statusCode: StatusCodes.Status200OK)
                 : TypedResults.Problem(outcome.Status == "refused"

@@ -55,8 +55,9 @@ public static class SqlSandbox
     /// <summary>The most text a statement may have.</summary>
     public const int MaxLength = 100_000;
 
-    /// <summary>Null when the statement may run; otherwise why not.</summary>
-    public static SqlProblem? Check(DuckDBConnection connection, string sql)
+    /// <summary>Null when the statement may run; otherwise why not. The views it names are added to
+    /// <paramref name="tables"/> (<c>population.persons</c>, <c>src.psb.household</c>) for the audit trail.</summary>
+    public static SqlProblem? Check(DuckDBConnection connection, string sql, ICollection<string>? tables = null)
     {
         if (string.IsNullOrWhiteSpace(sql))
         {
@@ -112,7 +113,7 @@ public static class SqlSandbox
             return new SqlProblem($"send exactly one statement; this text holds {statements.GetArrayLength()}.", null);
         }
 
-        return Walk(statements[0], sql, new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+        return Walk(statements[0], sql, new HashSet<string>(StringComparer.OrdinalIgnoreCase), tables);
     }
 
     /// <summary>Characters that are not control characters, plus tab and line breaks.</summary>
@@ -125,13 +126,13 @@ public static class SqlSandbox
 
     /// <summary>Walks the statement's tree; <paramref name="ctes"/> are the CTE names in scope (those of the enclosing
     /// query nodes), so that a CTE named like a file in one subquery does not make that name readable in another.</summary>
-    private static SqlProblem? Walk(JsonElement element, string sql, IReadOnlySet<string> ctes)
+    private static SqlProblem? Walk(JsonElement element, string sql, IReadOnlySet<string> ctes, ICollection<string>? tables)
     {
         if (element.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in element.EnumerateArray())
             {
-                if (Walk(item, sql, ctes) is { } problem)
+                if (Walk(item, sql, ctes, tables) is { } problem)
                 {
                     return problem;
                 }
@@ -165,7 +166,7 @@ public static class SqlSandbox
         // (query nodes such as SELECT_NODE carry a "sample" too, and are walked into, not judged).
         if (element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && element.TryGetProperty("sample", out _)
             && !type.GetString()!.EndsWith("_NODE", StringComparison.Ordinal)
-            && CheckReference(element, type.GetString()!, sql, ctes) is { } refused)
+            && CheckReference(element, type.GetString()!, sql, ctes, tables) is { } refused)
         {
             return refused;
         }
@@ -180,7 +181,7 @@ public static class SqlSandbox
 
         foreach (var property in element.EnumerateObject())
         {
-            if (Walk(property.Value, sql, ctes) is { } problem)
+            if (Walk(property.Value, sql, ctes, tables) is { } problem)
             {
                 return problem;
             }
@@ -194,7 +195,7 @@ public static class SqlSandbox
             ? SqlPosition.At(sql, (int)offset)
             : null;
 
-    private static SqlProblem? CheckReference(JsonElement reference, string type, string sql, IReadOnlySet<string> ctes)
+    private static SqlProblem? CheckReference(JsonElement reference, string type, string sql, IReadOnlySet<string> ctes, ICollection<string>? tables)
     {
         var at = PositionOf(reference, sql);
         if (!AllowedReferenceTypes.Contains(type))
@@ -238,8 +239,17 @@ public static class SqlSandbox
                     "geo.divisions, geo.places, licence.licences, src.\"<dataset id>\", themes.<theme id>); files cannot be read from SQL.", at);
         }
 
-        return Schemas.Contains(schema)
-            ? null
-            : new SqlProblem($"the schema '{schema}' is not part of the lake; use population, legal_entity, geo, licence, src or themes.", at);
+        if (Schemas.Contains(schema))
+        {
+            var name = schema.ToLowerInvariant() + "." + table;
+            if (tables is not null && !tables.Contains(name))
+            {
+                tables.Add(name);
+            }
+
+            return null;
+        }
+
+        return new SqlProblem($"the schema '{schema}' is not part of the lake; use population, legal_entity, geo, licence, src or themes.", at);
     }
 }

@@ -12,7 +12,7 @@ namespace GovShare.Lake.QueryApi.Identity;
 /// by another process stops working within that time.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IPlatformStore store, TimeProvider clock, IProblemDetailsService problems)
+    IPlatformStore store, TimeProvider clock, IProblemDetailsService problems, GovShare.Lake.Audit.AuditLog audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
@@ -71,6 +71,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        audit.Append(new GovShare.Lake.Audit.AuditEvent("-", null, null, "authenticate", [Request.Path.ToString()], null, [], null, "denied",
+            StatusCodes.Status401Unauthorized));
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext
@@ -87,6 +89,8 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        audit.Append(new GovShare.Lake.Audit.AuditEvent(RequestParty.AgencyOf(Context.User)?.Code ?? "-", null, null, "authorize", [Request.Path.ToString()], null, [], null,
+            "denied", StatusCodes.Status403Forbidden));
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new ProblemDetailsContext
         {

@@ -78,12 +78,27 @@ internal sealed partial class RequireRequestParty : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (RequestParty.From(context.HttpContext, out var problem) is not { } party)
+        var http = context.HttpContext;
+        var audit = http.RequestServices.GetRequiredService<GovShare.Lake.Audit.AuditLog>();
+        var action = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path.ToString();
+        if (RequestParty.From(http, out var problem) is not { } party)
         {
+            // Refused requests are audited too, with whatever identity there is.
+            var agency = RequestParty.AgencyOf(http.User)?.Code ?? "-";
+            audit.Append(new GovShare.Lake.Audit.AuditEvent(agency, null, null, action, [], null, [], null, "denied", StatusCodes.Status400BadRequest));
             return TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "Who and why are required");
         }
 
-        context.HttpContext.Items[typeof(RequestParty)] = party;
+        http.Items[typeof(RequestParty)] = party;
+        var scope = new AuditScope();
+        http.Items[typeof(AuditScope)] = scope;
+        http.Response.OnCompleted(() =>
+        {
+            var status = http.Response.StatusCode;
+            audit.Append(new GovShare.Lake.Audit.AuditEvent(party.Agency, party.EndUser, party.Purpose, action, scope.Resources, scope.QueryHash,
+                scope.Subjects, scope.Rows, http.RequestAborted.IsCancellationRequested && status < 400 ? "failed" : AuditScope.OutcomeOf(status), status));
+            return Task.CompletedTask;
+        });
 
         // Who asked for what, and why, at Debug until the audit trail records every access in the store (a line per
         // lookup at thousands a second would swamp the console); the path never holds an ID number, the body is not logged.
@@ -102,6 +117,11 @@ public static class RequestPartyExtensions
     /// <summary>The party checked by the endpoint's filter.</summary>
     public static RequestParty Party(this HttpContext context) =>
         context.Items[typeof(RequestParty)] as RequestParty
+        ?? throw new InvalidOperationException("the endpoint does not require X-End-User and X-Purpose (add .RequireParty()).");
+
+    /// <summary>The audit record of the request, for the handler to fill.</summary>
+    public static AuditScope Audit(this HttpContext context) =>
+        context.Items[typeof(AuditScope)] as AuditScope
         ?? throw new InvalidOperationException("the endpoint does not require X-End-User and X-Purpose (add .RequireParty()).");
 
     /// <summary>Data endpoints: authenticated, with the end user and purpose headers.</summary>

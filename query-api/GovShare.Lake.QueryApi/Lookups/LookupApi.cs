@@ -92,7 +92,7 @@ public static class LookupApi
         return endpoints;
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index)
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index, HttpContext context)
     {
         var check = IdentifierValidator.Default.CheckCitizen(request?.IdNumber ?? "");
         if (!check.IsValid)
@@ -103,10 +103,10 @@ public static class LookupApi
         var key = check.Normalized ?? check.Input;
         var (version, rows, authorities) = index.Find(key,
             ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));
-        return Answer(authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
+        return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index)
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index, HttpContext context)
     {
         var given = new[] { ("uscc", request?.Uscc), ("orgCode", request?.OrgCode), ("licenceNo", request?.LicenceNo) }.Where(k => !string.IsNullOrWhiteSpace(k.Item2)).ToList();
         if (given.Count != 1)
@@ -147,10 +147,10 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(key, ("self", LookupIndex.Entities, "key"), ("licence", LookupIndex.Licences, "holder_key"));
-        return Answer(authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
+        return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index)
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context)
     {
         var number = request?.LicenceNo?.Trim() ?? "";
         if (number.Length is 0 or > 64 || number.Any(char.IsControl))
@@ -159,7 +159,7 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(number, ("self", LookupIndex.Licences, "key"));
-        return Answer(authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+        return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
     }
 
     internal static Results<Ok<PlacesAnswer>, ProblemHttpResult> GetPlaces(string divisionCode, LakeEngine engine)
@@ -213,9 +213,27 @@ public static class LookupApi
         return rows;
     }
 
-    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(
+    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(HttpContext context, LookupIndex index,
         LookupAuthorities authorities, long version, IReadOnlyList<ProviderRow> rows, BaseTable table, string notFound)
     {
+        // The audit trail records whose data was served: the record's key and those of the persons and entities served
+        // with it (a licence's holder, the entities a person represents), as keyed hashes.
+        var audit = context.Audit();
+        audit.Touch(rows.Select(r => r.Part switch { "licence" => BaseDatabaseCatalog.Licences.QualifiedName, "entity" => BaseDatabaseCatalog.Entities.QualifiedName, _ => table.QualifiedName }).Append(table.QualifiedName));
+        audit.Rows = rows.Count;
+        foreach (var row in rows)
+        {
+            if (row.Part != "licence" && table != BaseDatabaseCatalog.Licences)
+            {
+                audit.Subject(index.LakeRoot, row.Key);
+            }
+
+            if ((row.Part == "licence" || table == BaseDatabaseCatalog.Licences) && row.Payload.TryGetProperty("holder_key", out var holder) && holder.GetString() is { } holderKey)
+            {
+                audit.Subject(index.LakeRoot, holderKey);
+            }
+        }
+
         var self = rows.Where(r => r.Part == "self").ToList();
         if (self.Count == 0)
         {

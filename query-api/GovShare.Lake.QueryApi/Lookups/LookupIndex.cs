@@ -58,6 +58,9 @@ public sealed partial class LookupIndex : IDisposable
         _logger = logger;
     }
 
+    /// <summary>The lake folder.</summary>
+    public string LakeRoot => _engine.Layout.Root;
+
     /// <summary>The lake version the index answers from, or null while the first build runs.</summary>
     public long? Version => _state?.Lease.Version;
 

@@ -102,7 +102,12 @@ public static partial class SqlQueryApi
         {
             using (var check = engine.Connect(lease))
             {
-                if (SqlSandbox.Check(check, sql) is { } refused)
+                var audit = context.Audit();
+                var tables = new List<string>();
+                audit.QueryHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
+                var refused = SqlSandbox.Check(check, sql, tables);
+                audit.Touch(tables);
+                if (refused is not null)
                 {
                     LogRefused(loggers.CreateLogger(typeof(SqlQueryApi).FullName!), context.Party().Agency, refused.Position?.Line ?? 0, refused.Position?.Column ?? 0);
                     return Problems.Sql(refused);
@@ -121,10 +126,12 @@ public static partial class SqlQueryApi
                     default:
                         using (var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted))
                         {
-                            return await StreamOrProblem(context, sql, () =>
+                            return await StreamOrProblem(context, sql, async () =>
                             {
                                 context.Response.ContentType = ResultFormats.MediaType(format) + (format == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");
-                                return ResultFormats.StreamAsync(running, format, csvEncoding, context.Response.Body);
+                                var rows = await ResultFormats.StreamAsync(running, format, csvEncoding, context.Response.Body);
+                                context.Audit().Rows = rows;
+                                return rows;
                             });
                         }
                 }
@@ -192,6 +199,7 @@ public static partial class SqlQueryApi
             JsonResultWriter.WriteColumns(writer, ResultColumns.Describe(running.Reader));
             writer.WritePropertyName("rows");
             var (rows, truncated) = await JsonResultWriter.WriteRowsAsync(running.Reader, writer, cap, () => Task.CompletedTask, running.Token);
+            context.Audit().Rows = rows;
             writer.WriteNumber("rowCount", rows);
             writer.WriteNumber("offset", offset);
             writer.WriteBoolean("truncated", truncated);

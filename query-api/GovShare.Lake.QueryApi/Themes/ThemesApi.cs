@@ -89,6 +89,7 @@ public static class ThemesApi
 
         using (lease)
         {
+            context.Audit().Touch(["themes." + id]);
             if (lease.Open.Themes.FirstOrDefault(t => t.Id == id) is not { } theme)
             {
                 return TypedResults.Problem($"there is no theme '{id}' at lake version {lease.Version}; GET /api/themes lists them.",
@@ -147,7 +148,7 @@ public static class ThemesApi
                     context.Response.ContentType = ResultFormats.MediaType(chosen.Value) + (chosen == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");
                     context.Response.Headers.ETag = tag;
                     context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = name }.ToString();
-                    return ResultFormats.StreamAsync(running, chosen.Value, csvEncoding, context.Response.Body);
+                    return CountRows(context, ResultFormats.StreamAsync(running, chosen.Value, csvEncoding, context.Response.Body));
                 });
             }
             catch (LakeException ex)
@@ -223,6 +224,13 @@ public static class ThemesApi
         }
 
         return columns;
+    }
+
+    private static async Task<long> CountRows(HttpContext context, Task<long> streaming)
+    {
+        var rows = await streaming;
+        context.Audit().Rows = rows;
+        return rows;
     }
 
     /// <summary>The first 12 hex digits of SHA-256 over the theme's definition.</summary>

@@ -102,10 +102,12 @@ public sealed class SandboxTests(DemoCityFixture city) : IClassFixture<DemoCityF
         Assert.Equal(4, answer.GetProperty("rowCount").GetInt32());
     }
 
-    /// <summary>Every file in the lake folder (exports included) except the lookup index and the store, with its size.</summary>
+    /// <summary>Every file in the lake folder (exports included) except the lookup index, the audit log (each refusal is
+    /// appended to it) and the store, with its size.</summary>
     private List<string> Snapshot() =>
         Directory.EnumerateFiles(Lake, "*", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}lookup{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.EndsWith(".wal", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}audit{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !Path.GetFileName(f).StartsWith("platform.duckdb", StringComparison.Ordinal))
             .Select(f => $"{f}:{new FileInfo(f).Length}")
             .Order(StringComparer.Ordinal)
