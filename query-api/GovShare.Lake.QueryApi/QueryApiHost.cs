@@ -1,5 +1,6 @@
 using GovShare.Lake.Platform;
 using GovShare.Lake.QueryApi.Audit;
+using GovShare.Lake.QueryApi.Calendar;
 using GovShare.Lake.QueryApi.Catalogue;
 using GovShare.Lake.QueryApi.Deliveries;
 using GovShare.Lake.QueryApi.Engine;
@@ -51,6 +52,7 @@ public static class QueryApiHost
         builder.Services.AddSingleton<IPlatformStore>(services =>
             DuckDbPlatformStore.Open(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
         builder.Services.AddSingleton<LakeEngine>();
+        builder.Services.AddSingleton<CalendarService>();
         builder.Services.AddSingleton(services => new GovShare.Lake.Audit.AuditLog(
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
@@ -85,6 +87,7 @@ public static class QueryApiHost
         app.MapCatalogueApi();
         app.MapDeliveriesApi();
         app.MapAuditApi();
+        app.MapCalendarApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

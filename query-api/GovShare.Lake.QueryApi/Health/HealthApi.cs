@@ -9,7 +9,8 @@ namespace GovShare.Lake.QueryApi.Health;
 /// <param name="Version">The platform version.</param>
 /// <param name="Time">The server's time, in China Standard Time.</param>
 /// <param name="Problems">What is wrong, when unhealthy.</param>
-public sealed record HealthResponse(string Status, string Product, string Version, DateTimeOffset Time, IReadOnlyList<string> Problems);
+/// <param name="Warnings">What the operator should see although the host serves (a year missing from the working-day calendar).</param>
+public sealed record HealthResponse(string Status, string Product, string Version, DateTimeOffset Time, IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings);
 
 /// <summary><c>GET /health</c>: for load balancers, monitoring and a newcomer's first curl.</summary>
 public static class HealthApi
@@ -27,11 +28,11 @@ public static class HealthApi
 
     /// <summary>200 with the version when the lake folder can be written; 503 otherwise.</summary>
     internal static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> GetHealth(
-        IOptions<LakeOptions> lake, TimeProvider clock)
+        IOptions<LakeOptions> lake, TimeProvider clock, GovShare.Lake.QueryApi.Calendar.CalendarService calendar)
     {
         var problems = CheckLakeFolder(lake.Value.FullPath);
         var response = new HealthResponse(
-            problems.Count == 0 ? "healthy" : "unhealthy", "GovShare Lake", BuildInfo.Version, ChinaTime.Now(clock), problems);
+            problems.Count == 0 ? "healthy" : "unhealthy", "GovShare Lake", BuildInfo.Version, ChinaTime.Now(clock), problems, calendar.Warnings(clock));
         return problems.Count == 0
             ? TypedResults.Ok(response)
             : TypedResults.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
