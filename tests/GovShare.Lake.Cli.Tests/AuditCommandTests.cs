@@ -34,5 +34,19 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Contains("edited", broken.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AdministrativeCommands_Should_BeAudited_InTheSameChain()
+    {
+        var added = await CliRunner.RunInProcessAsync(["agency", "add", "--code", "audited", "--name-zh", "审计测试", "--kind", "consumer", "--lake", _lake]);
+        var rotated = await CliRunner.RunInProcessAsync(["agency", "rotate-key", "audited", "--lake", _lake]);
+
+        var actions = AuditLog.Read(_lake).Select(e => e.Entry!).Select(e => (e.Event.Agency, e.Event.Action, Resource: e.Event.Resources.Single())).ToList();
+        Assert.Equal(0, added.ExitCode);
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.Equal([("cli", "agency.add", "agency/audited"), ("cli", "agency.rotate-key", "agency/audited")], actions);
+        Assert.True(AuditLog.Verify(_lake).Ok);
+        Assert.DoesNotContain("gsl_", string.Concat(Directory.GetFiles(Path.Combine(_lake, AuditLog.FolderName), "*.jsonl").Select(File.ReadAllText)), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_lake, recursive: true);
 }

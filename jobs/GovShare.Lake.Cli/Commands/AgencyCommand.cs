@@ -57,6 +57,7 @@ internal static class AgencyCommand
             var agencyKind = Enum.Parse<AgencyKind>(parseResult.GetValue(kind)!, ignoreCase: true);
 
             var key = ApiKeys.Issue(store, agencyCode, name, agencyKind, TimeProvider.System);
+            AdminAudit.Record(parseResult.GetValue(lake)!, "agency.add", ["agency/" + agencyCode], "allowed", ExitCodes.Success);
 
             console.Error.WriteLine(existing is null
                 ? $"Registered agency {agencyCode} ({name.Zh}, {KindName(agencyKind)})."
@@ -125,6 +126,7 @@ internal static class AgencyCommand
                 return ExitCodes.Failure;
             }
 
+            AdminAudit.Record(parseResult.GetValue(lake)!, "agency.rotate-key", ["agency/" + agencyCode], "allowed", ExitCodes.Success);
             console.Error.WriteLine($"Issued a new key for {agencyCode}; the previous key is revoked.");
             PrintKey(console, agencyCode, key);
             return ExitCodes.Success;

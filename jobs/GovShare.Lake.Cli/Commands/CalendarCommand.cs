@@ -71,6 +71,7 @@ internal static class CalendarCommand
             try
             {
                 var saved = WorkingCalendar.Save(Path.GetFullPath(parseResult.GetValue(lake)!), parseResult.GetValue(year), File.ReadAllText(path.FullName));
+                AdminAudit.Record(parseResult.GetValue(lake)!, "calendar.set", [$"calendar/{saved.Year}"], "allowed", ExitCodes.Success);
                 console.Out.WriteLine($"{saved.Year}: {saved.Holidays.Count} holidays and {saved.Workdays.Count} adjusted working days saved.");
                 return Task.FromResult(ExitCodes.Success);
             }
