@@ -3,6 +3,7 @@ using GovShare.Lake.QueryApi.Audit;
 using GovShare.Lake.QueryApi.Calendar;
 using GovShare.Lake.QueryApi.Catalogue;
 using GovShare.Lake.QueryApi.Deliveries;
+using GovShare.Lake.QueryApi.Evidence;
 using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Health;
 using GovShare.Lake.QueryApi.Identity;
@@ -53,6 +54,7 @@ public static class QueryApiHost
             DuckDbPlatformStore.Open(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
         builder.Services.AddSingleton<LakeEngine>();
         builder.Services.AddSingleton<CalendarService>();
+        builder.Services.AddSingleton(services => new GovShare.Lake.Evidence.EvidenceVault(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
         builder.Services.AddSingleton(services => new GovShare.Lake.Audit.AuditLog(
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
@@ -88,6 +90,7 @@ public static class QueryApiHost
         app.MapDeliveriesApi();
         app.MapAuditApi();
         app.MapCalendarApi();
+        app.MapEvidenceApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -57,7 +57,9 @@ public sealed record ConsolidatedRecord(
 /// <param name="Record">The record.</param>
 /// <param name="Licences">Licences and certificates the person or entity holds.</param>
 /// <param name="Entities">Entities the person is recorded as legal representative of.</param>
-public sealed record LookupAnswer(long Version, ConsolidatedRecord Record, IReadOnlyList<ConsolidatedRecord> Licences, IReadOnlyList<ConsolidatedRecord> Entities);
+/// <param name="Evidence">For a licence: the signed receipt of what was served (<c>GET /api/evidence/{id}</c> has the exact bytes).</param>
+public sealed record LookupAnswer(long Version, ConsolidatedRecord Record, IReadOnlyList<ConsolidatedRecord> Licences, IReadOnlyList<ConsolidatedRecord> Entities,
+    GovShare.Lake.Evidence.EvidenceReceipt? Evidence = null);
 
 /// <summary>A division and the places in it.</summary>
 /// <param name="Version">The lake version answered from.</param>
@@ -150,7 +152,8 @@ public static class LookupApi
         return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context)
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context,
+        GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var number = request?.LicenceNo?.Trim() ?? "";
         if (number.Length is 0 or > 64 || number.Any(char.IsControl))
@@ -159,7 +162,19 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(number, ("self", LookupIndex.Licences, "key"));
-        return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+        var result = Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+        if (result.Result is not Ok<LookupAnswer> { Value: { } answer })
+        {
+            return result;
+        }
+
+        // A certificate served comes with a signed receipt of exactly what was served, to whom, when and why.
+        // Serialised with the host's own settings: the bytes hashed are the bytes of the record in the answer.
+        var content = JsonSerializer.SerializeToUtf8Bytes(answer.Record, json.Value.SerializerOptions);
+        var party = context.Party();
+        var receipt = vault.Issue(BaseDatabaseCatalog.Licences.QualifiedName, answer.Record.Key, answer.Version, party.Agency, party.EndUser, party.Purpose,
+            content, clock.GetUtcNow());
+        return TypedResults.Ok(answer with { Evidence = receipt });
     }
 
     internal static Results<Ok<PlacesAnswer>, ProblemHttpResult> GetPlaces(string divisionCode, LakeEngine engine)
@@ -309,6 +324,7 @@ public static class LookupApi
 /// serialisation of a nested answer costs a good share of a lookup's time.</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(LookupAnswer))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ConsolidatedRecord))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(PersonLookup))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(EntityLookup))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(LicenceLookup))]
