@@ -18,7 +18,7 @@ public sealed record AuditVerification(bool Ok, long Entries, string? File, int?
 /// lake folder. Appends are queued and written by one background writer in batches (every 100 ms at most), each batch
 /// under a lock file and flushed to disk, so that the request that caused an entry does not wait for the disk, several
 /// processes (the host, the CLI) extend one chain, and a crash loses at most the batch in flight.</summary>
-public sealed class AuditLog : IAsyncDisposable
+public sealed class AuditLog : IAsyncDisposable, IDisposable
 {
     /// <summary>The folder, under the lake folder, of the log.</summary>
     public const string FolderName = "audit";
@@ -56,6 +56,13 @@ public sealed class AuditLog : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer;
+    }
+
+    /// <summary>Writes what is queued and stops the writer (for hosts that dispose synchronously).</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
     }
 
     /// <summary>The keyed hash under which a person's or entity's key is recorded: HMAC-SHA-256 with the lake's own
