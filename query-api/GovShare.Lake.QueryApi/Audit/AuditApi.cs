@@ -94,10 +94,7 @@ public static class AuditApi
         var found = Entries(engine).Where(e => e.Event.Subjects.Contains(hash, StringComparer.Ordinal)).Reverse().Select(View).ToList();
 
         // Looking at who looked is itself an access to the subject.
-        var operatorCode = RequestParty.AgencyOf(context.User)?.Code ?? "-";
-        audit.Append(new AuditEvent(operatorCode, context.Request.Headers[RequestParty.EndUserHeader].ToString() is { Length: > 0 } user ? Uri.UnescapeDataString(user) : null,
-            context.Request.Headers[RequestParty.PurposeHeader].ToString() is { Length: > 0 } purpose ? Uri.UnescapeDataString(purpose) : null,
-            "AuditSubject", ["audit"], null, [hash], found.Count, "allowed", StatusCodes.Status200OK));
+        audit.Append(AuditScope.EventOf(context, "AuditSubject", ["audit"], [hash], found.Count, StatusCodes.Status200OK));
         return TypedResults.Ok(found);
     }
 

@@ -116,16 +116,15 @@ public static class CalendarApi
 
         using var reader = new StreamReader(context.Request.Body);
         var text = await reader.ReadToEndAsync(context.RequestAborted);
-        var agency = RequestParty.AgencyOf(context.User)?.Code ?? "-";
         try
         {
             var saved = calendars.Replace(year, text);
-            audit.Append(new AuditEvent(agency, null, null, "PutCalendarYear", [$"calendar/{year}"], null, [], saved.Holidays.Count + saved.Workdays.Count, "allowed", 200));
+            audit.Append(AuditScope.EventOf(context, "PutCalendarYear", [$"calendar/{year}"], [], saved.Holidays.Count + saved.Workdays.Count, StatusCodes.Status200OK));
             return TypedResults.Ok(new CalendarYearView(year, saved.Source, Days(saved.Holidays), Days(saved.Workdays)));
         }
         catch (LakeException ex)
         {
-            audit.Append(new AuditEvent(agency, null, null, "PutCalendarYear", [$"calendar/{year}"], null, [], null, "failed", 400));
+            audit.Append(AuditScope.EventOf(context, "PutCalendarYear", [$"calendar/{year}"], [], null, StatusCodes.Status400BadRequest));
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid calendar");
         }
     }

@@ -38,11 +38,7 @@ public static class DeliveriesApi
         long? accepted = null;
         context.Response.OnCompleted(() =>
         {
-            var status = context.Response.StatusCode;
-            var endUser = context.Request.Headers[RequestParty.EndUserHeader].ToString();
-            var purpose = context.Request.Headers[RequestParty.PurposeHeader].ToString();
-            audit.Append(new GovShare.Lake.Audit.AuditEvent(RequestParty.AgencyOf(context.User)?.Code ?? "-", endUser.Length > 0 ? endUser : null,
-                purpose.Length > 0 ? purpose : null, "DeliverDataset", ["src." + id], null, [], accepted, Identity.AuditScope.OutcomeOf(status), status));
+            audit.Append(Identity.AuditScope.EventOf(context, "DeliverDataset", ["src." + id], [], accepted, context.Response.StatusCode));
             return Task.CompletedTask;
         });
         if (services.FirstOrDefault() is not { } deliveries)

@@ -42,18 +42,26 @@ public sealed record RequestParty(string Agency, AgencyKind Kind, string EndUser
         return problem is null ? new RequestParty(code, kind, endUser!, purpose!) : null;
     }
 
-    private static string? Header(HttpContext context, string name, ref string? problem)
+    /// <summary>A header as the audit records it: percent-decoded, or null when absent (no checks: the endpoints that
+    /// call this do not require the header).</summary>
+    public static string? Optional(HttpContext context, string name) => Decoded(context, name) is { Length: > 0 } value ? value : null;
+
+    private static string Decoded(HttpContext context, string name)
     {
         var raw = context.Request.Headers[name].ToString().Trim();
-        string value;
         try
         {
-            value = Uri.UnescapeDataString(raw).Trim();
+            return Uri.UnescapeDataString(raw).Trim();
         }
         catch (UriFormatException)
         {
-            value = raw;
+            return raw;
         }
+    }
+
+    private static string? Header(HttpContext context, string name, ref string? problem)
+    {
+        var value = Decoded(context, name);
 
         if (value.Length == 0)
         {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
+using GovShare.Lake.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace GovShare.Lake.QueryApi.Lookups;
@@ -79,14 +80,14 @@ internal sealed class LookupSegment : IDisposable
                 record.WriteInt16((short)ordinal);
                 record.WriteInt64(reader.GetInt64(3));
                 record.WriteString(reader.GetString(4));
-                builders["key"].Add(Hash(key), offset);
+                builders["key"].Add(Fnv1a.Hash(key), offset);
                 for (var i = 0; i < searchColumns.Count; i++)
                 {
                     var value = reader.IsDBNull(5 + i) ? null : reader.GetString(5 + i);
                     record.WriteString(value ?? "");
                     if (!string.IsNullOrEmpty(value))
                     {
-                        builders[searchColumns[i]].Add(Hash(value), offset);
+                        builders[searchColumns[i]].Add(Fnv1a.Hash(value), offset);
                     }
                 }
 
@@ -110,7 +111,7 @@ internal sealed class LookupSegment : IDisposable
             throw new ArgumentException($"the segment has no index on {column}", nameof(column));
         }
 
-        var hash = Hash(value);
+        var hash = Fnv1a.Hash(value);
         var at = LowerBound(index.Hashes, hash);
         if (at >= index.Hashes.Length || index.Hashes[at] != hash)
         {
@@ -174,8 +175,6 @@ internal sealed class LookupSegment : IDisposable
             // Cleaned with the folder at the next start.
         }
     }
-
-    internal static ulong Hash(string value) => GovShare.Lake.Text.Fnv1a.Hash(value);
 
     private static int LowerBound(ulong[] hashes, ulong hash)
     {
