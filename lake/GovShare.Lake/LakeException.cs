@@ -18,6 +18,9 @@ public enum LakeErrorKind
 
     /// <summary>Another writer got there first; the operation may be retried.</summary>
     Conflict,
+
+    /// <summary>The caller may not do this: another agency's decision, a resource not granted.</summary>
+    Forbidden,
 }
 
 /// <summary>The root of every exception the lake core throws on purpose. Expected failures

@@ -18,6 +18,7 @@ public static partial class Problems
         LakeErrorKind.NotFound => StatusCodes.Status404NotFound,
         LakeErrorKind.Conflict => StatusCodes.Status409Conflict,
         LakeErrorKind.Unsupported => StatusCodes.Status400BadRequest,
+        LakeErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -65,6 +66,7 @@ public static partial class Problems
         LakeErrorKind.NotFound => "Not found",
         LakeErrorKind.Conflict => "Conflict",
         LakeErrorKind.Unsupported => "Not supported",
+        LakeErrorKind.Forbidden => "Forbidden",
         _ => "Lake error",
     };
 

@@ -1,4 +1,5 @@
 using GovShare.Lake.Platform;
+using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.QueryApi.Audit;
 using GovShare.Lake.QueryApi.Calendar;
 using GovShare.Lake.QueryApi.Catalogue;
@@ -58,6 +59,7 @@ public static class QueryApiHost
         builder.Services.AddSingleton(services => new GovShare.Lake.Audit.AuditLog(
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
+        builder.Services.AddSingleton<GovShare.Lake.QueryApi.Access.AccessPolicy>();
         builder.Services.AddHostedService<LakeRefresher>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -91,6 +93,7 @@ public static class QueryApiHost
         app.MapAuditApi();
         app.MapCalendarApi();
         app.MapEvidenceApi();
+        app.MapAccessApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

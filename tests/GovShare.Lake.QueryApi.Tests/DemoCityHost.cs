@@ -21,8 +21,8 @@ public sealed class DemoCityHost : IDisposable
     {
     }
 
-    /// <summary>Generates and ingests the city, then starts the host with extra settings.</summary>
-    public DemoCityHost(IReadOnlyDictionary<string, string>? settings)
+    /// <summary>Generates and ingests the city, then starts the host with extra settings and services (a test clock).</summary>
+    public DemoCityHost(IReadOnlyDictionary<string, string>? settings, Action<IServiceCollection>? services = null, Action<string>? beforeStart = null)
     {
         Lake = Path.Combine(Path.GetTempPath(), "govshare-api-" + Guid.NewGuid().ToString("N"));
         Layout = new LakeLayout(Lake);
@@ -30,6 +30,7 @@ public sealed class DemoCityHost : IDisposable
         Ingestor = new DeliveryIngestor(Layout, Store, IdentifierValidator.Default, TimeProvider.System);
         DemoLake.Seed(Layout, Store, Ingestor, Persons, TimeProvider.System, TextWriter.Null);
         Keys = DemoLake.SeedAgencies(Layout, Store, TimeProvider.System).ToDictionary(c => c.Code, c => c.Key, StringComparer.Ordinal);
+        beforeStart?.Invoke(Lake);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Lake:Directory", Lake);
@@ -39,7 +40,11 @@ public sealed class DemoCityHost : IDisposable
                 builder.UseSetting(name, value);
             }
 
-            builder.ConfigureServices(services => services.AddSingleton<IDeliveryService>(new DeliveryService(Ingestor)));
+            builder.ConfigureServices(collection =>
+            {
+                collection.AddSingleton<IDeliveryService>(new DeliveryService(Ingestor));
+                services?.Invoke(collection);
+            });
         });
     }
 
@@ -65,10 +70,18 @@ public sealed class DemoCityHost : IDisposable
     public HttpClient Anonymous() => _factory.CreateClient();
 
     /// <summary>A client authenticated as an agency, naming an end user and a purpose.</summary>
-    public HttpClient As(string agency, bool withParty = true)
+    public HttpClient As(string agency, bool withParty = true) => WithKey(Keys[agency], withParty);
+
+    /// <summary>A new agency of the given kind, with a client authenticated as it (each test its own agency, so that
+    /// grants made by one test never show in another).</summary>
+    public HttpClient NewAgency(string code, AgencyKind kind = AgencyKind.Consumer) =>
+        WithKey(ApiKeys.Issue(Store, code, new GovShare.Lake.Catalogue.LocalizedName(code, code), kind, TimeProvider.System));
+
+    /// <summary>A client authenticated with an API key, naming an end user and a purpose.</summary>
+    public HttpClient WithKey(string key, bool withParty = true)
     {
         var client = _factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys[agency]);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (withParty)
         {
             client.DefaultRequestHeaders.Add("X-End-User", Uri.EscapeDataString("张三"));

@@ -333,7 +333,22 @@ public static class CatalogueYaml
                 ("unconditional", SharingClass.Unconditional), ("conditional", SharingClass.Conditional), ("not_shared", SharingClass.NotShared)),
             LegalBasis = node.String("legalBasis"),
             Conditions = node.String("conditions"),
+            Mask = node.Strings("mask") ?? [],
         };
+        if (node.Object("autoApprove") is { } preset)
+        {
+            sharing = sharing with
+            {
+                AutoApprove = new AccessPreset
+                {
+                    Agencies = preset.Strings("agencies") ?? [],
+                    AgencyKinds = preset.Strings("agencyKinds") ?? [],
+                    PurposeCategories = preset.Strings("purposeCategories") ?? [],
+                },
+            };
+            preset.EndObject();
+        }
+
         node.EndObject();
         return sharing;
     }
@@ -623,7 +638,7 @@ public static class CatalogueYaml
             "id", "name", "description", "agency", "target", "key", "source", "delivery", "fields", "sharing", "updateDeadline",
             "provision", "themes", "authoritative", "quarantineThreshold", "maxEndedShare", "zh", "en", "code", "column", "kind", "format", "encoding",
             "delimiter", "quote", "header", "columns", "sheet", "mode", "deletionMarker", "values", "target", "type", "required",
-            "transform", "map", "identifier", "class", "legalBasis", "conditions",
+            "transform", "map", "identifier", "class", "legalBasis", "conditions", "mask", "autoApprove", "agencies", "agencyKinds", "purposeCategories",
         ];
 
         private static string Describe(YamlNode node) => node switch

@@ -46,6 +46,36 @@ public static class DemoLake
         return reports;
     }
 
+    /// <summary>The demo city's operations centre holds approved, unmasked requests for every conditional entry, with the
+    /// data-use agreement accepted, so that the demo shows every base database whole; the housing fund centre holds none,
+    /// so that it shows what an agency without grants sees (and can file requests).</summary>
+    private static void GrantDemoAccess(IPlatformStore store, string consumer, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var entry in store.ListCatalogue().Select(r => r.Entry).Where(e => e.Sharing.Class == SharingClass.Conditional))
+        {
+            var purpose = "城市运行监测与应急指挥";
+            store.SaveAccessRequest(new GovShare.Lake.Access.AccessRequest
+            {
+                Id = $"ar-demo-{entry.Id}",
+                Requester = consumer,
+                Resource = entry.Id,
+                Decider = entry.Agency.Code,
+                Purpose = purpose,
+                Status = GovShare.Lake.Access.AccessRequestStatus.Approved,
+                CreatedAt = now,
+                DueAt = now,
+                Reasons = "demo grant",
+                History =
+                [
+                    new(now, consumer, "submitted", purpose),
+                    new(now, entry.Agency.Code, "approved", "demo grant, unmasked"),
+                ],
+            });
+            store.SaveAgreement(new GovShare.Lake.Access.AgreementAcceptance(consumer, entry.Id, GovShare.Lake.Access.DataUseAgreement.Version, now, "demo"));
+        }
+    }
+
     /// <summary>The file, in the lake folder, the demo agencies' API keys are written to.</summary>
     public const string CredentialsFile = "demo-credentials.txt";
 
@@ -63,9 +93,11 @@ public static class DemoLake
         var agencies = store.ListCatalogue().Select(r => r.Entry.Agency).DistinctBy(a => a.Code)
             .Select(a => (a.Code, a.Name, Kind: AgencyKind.Provider))
             .Append((Code: "urban-ops", Name: new LocalizedName("市城市运行管理中心", "City operations centre"), Kind: AgencyKind.Consumer))
+            .Append((Code: "housing-fund", Name: new LocalizedName("市住房公积金管理中心", "Housing provident fund centre"), Kind: AgencyKind.Consumer))
             .Append((Code: "operator", Name: new LocalizedName("市大数据管理局", "Municipal Big Data Administration"), Kind: AgencyKind.Operator))
             .ToList();
         var credentials = agencies.Select(a => new DemoCredential(a.Code, a.Kind, ApiKeys.Issue(store, a.Code, a.Name, a.Kind, clock), a.Name.Zh)).ToList();
+        GrantDemoAccess(store, "urban-ops", clock);
         var path = Path.Combine(layout.Root, CredentialsFile);
         var text = new System.Text.StringBuilder()
             .AppendLine("# GovShare Lake demo API keys, written once when the demo lake was created. Keep this file private.")

@@ -58,6 +58,7 @@ internal sealed class HouseholdDataset(SampleCity city) : SampleDataset(city)
           class: conditional
           legalBasis: 《郑州市政府信息资源共享管理办法》第十四条
           conditions: 限于依法履行户籍、社会保障、民政、卫生健康等职责所需
+          mask: [id_number, household_address]
         updateDeadline: within_3_days
         provision: [online_query, system_integration]
         themes: [community_governance, public_order]
@@ -338,6 +339,8 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
           class: conditional
           legalBasis: 《中华人民共和国社会保险法》第八十一条；《郑州市政府信息资源共享管理办法》第十四条
           conditions: 限于社会保障、就业服务、社会救助业务办理
+          mask: [phone, residence_address]
+          autoApprove: { agencyKinds: [consumer], purposeCategories: [social_assistance, employment_service] }
         updateDeadline: within_3_days
         provision: [online_query, bulk_download]
         themes: [social_security]

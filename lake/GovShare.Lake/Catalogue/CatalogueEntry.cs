@@ -121,6 +121,35 @@ public sealed record SharingSpec
 
     /// <summary>The conditions of a conditional entry, in words.</summary>
     public string? Conditions { get; init; }
+
+    /// <summary>The provider's preset conditions: a request that meets them is approved at once and the provider
+    /// notified (XY 14). Null: every request waits for the provider.</summary>
+    public AccessPreset? AutoApprove { get; init; }
+
+    /// <summary>Attributes served masked to consumers of a conditional or not-shared entry unless the decision says
+    /// otherwise (<c>id_number</c>, <c>phone</c>, <c>address</c>).</summary>
+    public IReadOnlyList<string> Mask { get; init; } = [];
+}
+
+/// <summary>Conditions under which a request is approved without waiting: every list given must contain the request's
+/// value; an empty list does not restrict.</summary>
+public sealed record AccessPreset
+{
+    /// <summary>Requesting agencies' codes.</summary>
+    public IReadOnlyList<string> Agencies { get; init; } = [];
+
+    /// <summary>Requesting agencies' kinds (<c>consumer</c>, <c>provider</c>).</summary>
+    public IReadOnlyList<string> AgencyKinds { get; init; } = [];
+
+    /// <summary>Purpose categories (<c>social_assistance</c>).</summary>
+    public IReadOnlyList<string> PurposeCategories { get; init; } = [];
+
+    /// <summary>True when the request meets every condition given (and at least one is given).</summary>
+    public bool IsMetBy(string agency, string agencyKind, string? purposeCategory) =>
+        (Agencies.Count + AgencyKinds.Count + PurposeCategories.Count) > 0
+        && (Agencies.Count == 0 || Agencies.Contains(agency, StringComparer.Ordinal))
+        && (AgencyKinds.Count == 0 || AgencyKinds.Contains(agencyKind, StringComparer.OrdinalIgnoreCase))
+        && (PurposeCategories.Count == 0 || (purposeCategory is not null && PurposeCategories.Contains(purposeCategory, StringComparer.Ordinal)));
 }
 
 /// <summary>One source column mapped to one attribute of the target base table.</summary>

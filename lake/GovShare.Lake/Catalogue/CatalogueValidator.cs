@@ -76,6 +76,14 @@ public static partial class CatalogueValidator
         }
 
         var delivered = entry.Fields.Select(f => f.Target).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < entry.Sharing.Mask.Count; i++)
+        {
+            if (!delivered.Contains(entry.Sharing.Mask[i]))
+            {
+                Add($"sharing.mask[{i}]", $"'{entry.Sharing.Mask[i]}' is not an attribute this entry delivers ({string.Join(", ", delivered.Order(StringComparer.Ordinal))}).");
+            }
+        }
+
         for (var i = 0; i < entry.Authoritative.Count; i++)
         {
             if (!delivered.Contains(entry.Authoritative[i]))

@@ -84,6 +84,29 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
                 definition VARCHAR NOT NULL,
                 saved_at TIMESTAMP NOT NULL);
             """),
+        (6, "access", """
+            CREATE TABLE access_requests (
+                request_id VARCHAR PRIMARY KEY,
+                requester VARCHAR NOT NULL,
+                decider VARCHAR NOT NULL,
+                resource VARCHAR,
+                status VARCHAR NOT NULL,
+                document VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL);
+            CREATE TABLE agreement_acceptances (
+                agency VARCHAR NOT NULL,
+                resource VARCHAR NOT NULL,
+                version VARCHAR NOT NULL,
+                accepted_at TIMESTAMP NOT NULL,
+                end_user VARCHAR NOT NULL,
+                PRIMARY KEY (agency, resource, version));
+            CREATE TABLE sharing_changes (
+                change_id VARCHAR PRIMARY KEY,
+                entry_id VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                document VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL);
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>

@@ -95,4 +95,29 @@ public interface IPlatformStore
 
     /// <summary>Every theme, by id.</summary>
     IReadOnlyList<ThemeDefinition> ListThemes();
+
+    /// <summary>Saves an access request (inserted or replaced whole; its history travels with it).</summary>
+    void SaveAccessRequest(GovShare.Lake.Access.AccessRequest request);
+
+    /// <summary>An access request by id, or null.</summary>
+    GovShare.Lake.Access.AccessRequest? FindAccessRequest(string id);
+
+    /// <summary>Every access request, oldest first.</summary>
+    IReadOnlyList<GovShare.Lake.Access.AccessRequest> ListAccessRequests();
+
+    /// <summary>Records an agreement acceptance (accepting the same version again keeps the first).</summary>
+    void SaveAgreement(GovShare.Lake.Access.AgreementAcceptance acceptance);
+
+    /// <summary>Every agreement acceptance.</summary>
+    IReadOnlyList<GovShare.Lake.Access.AgreementAcceptance> ListAgreements();
+
+    /// <summary>Saves a sharing-class change proposal.</summary>
+    void SaveSharingChange(GovShare.Lake.Access.SharingChange change);
+
+    /// <summary>Every sharing-class change proposal, oldest first.</summary>
+    IReadOnlyList<GovShare.Lake.Access.SharingChange> ListSharingChanges();
+
+    /// <summary>A value that changes whenever requests, acceptances or sharing changes do (cheap to read), so that a
+    /// process can tell another process's decisions without reading them all.</summary>
+    string AccessStamp();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using GovShare.Lake.Access;
 using GovShare.Lake.BaseDatabases;
 using GovShare.Lake.Catalogue;
 using GovShare.Lake.Delta;
@@ -17,12 +18,13 @@ public sealed class LakeLease : IDisposable
     private readonly Action _release;
     private int _released;
 
-    internal LakeLease(long version, DateTimeOffset? committedAt, string catalog, VersionCatalog open, Action release)
+    internal LakeLease(long version, DateTimeOffset? committedAt, VersionCatalog open, ProfileCatalog? profile, Action release)
     {
         Version = version;
         CommittedAt = committedAt;
-        Catalog = catalog;
+        Catalog = profile?.Name ?? open.Name;
         Open = open;
+        Profile = profile;
         _release = release;
     }
 
@@ -36,6 +38,22 @@ public sealed class LakeLease : IDisposable
     public string Catalog { get; }
 
     internal VersionCatalog Open { get; }
+
+    /// <summary>The agency's own views of the version, or null when it reads everything.</summary>
+    internal ProfileCatalog? Profile { get; }
+
+    /// <summary>The access key the views were built for (empty for full access): exports cached per key.</summary>
+    public string AccessKey => Profile?.Key ?? "";
+
+    /// <summary>The datasets a base view draws on that the agency may not read at all, when it may read none of them
+    /// (naming such a view is refused); empty otherwise.</summary>
+    public IReadOnlyList<string> DeniedSources(string view) =>
+        Profile?.Denied.GetValueOrDefault(view.ToLowerInvariant()) ?? [];
+
+    /// <summary>The datasets that would provide a column the agency's view of <paramref name="view"/> leaves out, or
+    /// an empty list when the column is not withheld there.</summary>
+    public IReadOnlyList<string> WithheldBy(string view, string column) =>
+        Profile?.Withheld.GetValueOrDefault(view.ToLowerInvariant())?.GetValueOrDefault(column.ToLowerInvariant()) ?? [];
 
     /// <inheritdoc />
     public void Dispose()
@@ -64,7 +82,22 @@ internal sealed class VersionCatalog(string name, long version, IReadOnlyDiction
     public int Leases { get; set; }
 
     public long LastUsed { get; set; }
+
+    /// <summary>Agencies' restricted views of this version, by access key; detached with the version.</summary>
+    public Dictionary<string, ProfileCatalog> Profiles { get; } = new(StringComparer.Ordinal);
+
+    public Lock ProfileGate { get; } = new();
 }
+
+/// <summary>One access profile's views of a version (<c>lake_v12_g1_5_p3fa9c0d1e2b4</c>): base views consolidating
+/// only the providers the agency may read, the <c>src</c> tables it may read, the themes granted, fields left out
+/// and masked as granted.</summary>
+/// <param name="Name">The catalog.</param>
+/// <param name="Key">The access profile's key.</param>
+/// <param name="Denied">Base views with sources of which none is readable: view → those datasets.</param>
+/// <param name="Withheld">View → column → the datasets that would provide it.</param>
+internal sealed record ProfileCatalog(string Name, string Key, IReadOnlyDictionary<string, IReadOnlyList<string>> Denied,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> Withheld);
 
 /// <summary>The process's one DuckDB instance for analysts' SQL, lookups and exports. Each lake version's views live
 /// in their own in-memory catalog (<c>lake_v12_g1</c>); a request's connection is switched to the version it pinned
@@ -144,6 +177,9 @@ public sealed partial class LakeEngine : IDisposable
     /// <summary>The lake folder.</summary>
     public LakeLayout Layout => _layout;
 
+    /// <summary>Increases whenever the catalogue or the themes change.</summary>
+    public int Generation => _state.Generation;
+
     /// <summary>The latest lake version the engine knows.</summary>
     public long LatestVersion => _state.Map.Latest;
 
@@ -193,8 +229,10 @@ public sealed partial class LakeEngine : IDisposable
 
     /// <summary>Resolves <paramref name="asOf"/> (empty: the latest version; a number: that version; otherwise an
     /// ISO 8601 instant, China time when it has no offset) and holds that version's views open.</summary>
+    /// <param name="asOf">The version or instant.</param>
+    /// <param name="access">What the requesting agency may read; null: everything (the engine's own work).</param>
     /// <exception cref="LakeException">An unknown version, an unreadable instant, or an instant before the first version.</exception>
-    public LakeLease Pin(string? asOf)
+    public LakeLease Pin(string? asOf, AccessProfile? access = null)
     {
         var state = _state;
         var map = state.Map;
@@ -224,7 +262,16 @@ public sealed partial class LakeEngine : IDisposable
         }
 
         var catalog = OpenCatalog(version, state);
-        return new LakeLease(version, map.Find(version)?.CommittedAt, catalog.Name, catalog, () => Release(catalog));
+        try
+        {
+            var profile = access is null || ReadsEverything(access, catalog) ? null : ProfileFor(catalog, access);
+            return new LakeLease(version, map.Find(version)?.CommittedAt, catalog, profile, () => Release(catalog));
+        }
+        catch
+        {
+            Release(catalog);
+            throw;
+        }
     }
 
     /// <summary>A new connection to the instance, reading the leased version's views.</summary>
@@ -400,7 +447,7 @@ public sealed partial class LakeEngine : IDisposable
                 _catalogs.Remove(key);
             }
 
-            detach = evicted.Select(c => c.Value.Name).ToList();
+            detach = evicted.SelectMany(c => c.Value.Profiles.Values.Select(p => p.Name).Append(c.Value.Name)).ToList();
         }
 
         foreach (var name in detach)

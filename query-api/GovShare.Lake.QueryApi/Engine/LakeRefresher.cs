@@ -4,8 +4,10 @@ using Microsoft.Extensions.Options;
 namespace GovShare.Lake.QueryApi.Engine;
 
 /// <summary>Looks for new lake versions (commits by ingestion in this or another process) every
-/// <see cref="EngineOptions.RefreshInterval"/>, and keeps the lookup index on the latest one.</summary>
-internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index, IOptions<EngineOptions> options, ILogger<LakeRefresher> logger)
+/// <see cref="EngineOptions.RefreshInterval"/>, keeps the lookup index on the latest one, and runs the access requests'
+/// own steps once a minute.</summary>
+internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index, GovShare.Lake.QueryApi.Access.AccessPolicy access, IOptions<EngineOptions> options,
+    ILogger<LakeRefresher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -13,6 +15,7 @@ internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index
         engine.VersionAdded += _ => index.RequestRebuild();
         index.RequestRebuild();
         using var timer = new PeriodicTimer(options.Value.RefreshInterval);
+        var lastSweep = DateTime.MinValue;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -20,6 +23,14 @@ internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index
                 try
                 {
                     engine.Refresh();
+
+                    // Access requests due are escalated, grants past their end expire: once a minute is soon enough
+                    // for deadlines counted in working days (every read of a request sweeps too).
+                    if (DateTime.UtcNow - lastSweep > TimeSpan.FromMinutes(1))
+                    {
+                        lastSweep = DateTime.UtcNow;
+                        access.Sweep();
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

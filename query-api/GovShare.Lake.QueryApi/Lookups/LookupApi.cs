@@ -1,6 +1,8 @@
 using System.Text.Json;
+using GovShare.Lake.Access;
 using GovShare.Lake.BaseDatabases;
 using GovShare.Lake.Identifiers;
+using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Results;
@@ -58,8 +60,19 @@ public sealed record ConsolidatedRecord(
 /// <param name="Licences">Licences and certificates the person or entity holds.</param>
 /// <param name="Entities">Entities the person is recorded as legal representative of.</param>
 /// <param name="Evidence">For a licence: the signed receipt of what was served (<c>GET /api/evidence/{id}</c> has the exact bytes).</param>
+/// <param name="LicenceEvidence">A signed receipt for each licence served with a person or entity, in the order of <paramref name="Licences"/>.</param>
+/// <param name="Withheld">What the platform holds on the key that the requesting agency may not read: the resource, the
+/// attributes left out, why and how to request it.</param>
 public sealed record LookupAnswer(long Version, ConsolidatedRecord Record, IReadOnlyList<ConsolidatedRecord> Licences, IReadOnlyList<ConsolidatedRecord> Entities,
-    GovShare.Lake.Evidence.EvidenceReceipt? Evidence = null);
+    GovShare.Lake.Evidence.EvidenceReceipt? Evidence = null, IReadOnlyList<GovShare.Lake.Evidence.EvidenceReceipt>? LicenceEvidence = null,
+    IReadOnlyList<WithheldResource>? Withheld = null);
+
+/// <summary>A resource whose data on the key was left out of a lookup's answer.</summary>
+/// <param name="Resource">The dataset.</param>
+/// <param name="Attributes">The attributes left out (all of the resource's when it is not granted at all).</param>
+/// <param name="Reason">Why.</param>
+/// <param name="HowToRequest">How to obtain it.</param>
+public sealed record WithheldResource(string Resource, IReadOnlyList<string> Attributes, string Reason, string HowToRequest);
 
 /// <summary>A division and the places in it.</summary>
 /// <param name="Version">The lake version answered from.</param>
@@ -94,7 +107,8 @@ public static class LookupApi
         return endpoints;
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index, HttpContext context)
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy,
+        GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var check = IdentifierValidator.Default.CheckCitizen(request?.IdNumber ?? "");
         if (!check.IsValid)
@@ -105,10 +119,12 @@ public static class LookupApi
         var key = check.Normalized ?? check.Input;
         var (version, rows, authorities) = index.Find(key,
             ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));
-        return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
+        var result = Answer(context, index, policy, authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
+        return WithLicenceReceipts(result, context, vault, clock, json.Value.SerializerOptions);
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index, HttpContext context)
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy,
+        GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var given = new[] { ("uscc", request?.Uscc), ("orgCode", request?.OrgCode), ("licenceNo", request?.LicenceNo) }.Where(k => !string.IsNullOrWhiteSpace(k.Item2)).ToList();
         if (given.Count != 1)
@@ -149,10 +165,11 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(key, ("self", LookupIndex.Entities, "key"), ("licence", LookupIndex.Licences, "holder_key"));
-        return Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
+        var result = Answer(context, index, policy, authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
+        return WithLicenceReceipts(result, context, vault, clock, json.Value.SerializerOptions);
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context,
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy,
         GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var number = request?.LicenceNo?.Trim() ?? "";
@@ -162,7 +179,7 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(number, ("self", LookupIndex.Licences, "key"));
-        var result = Answer(context, index, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+        var result = Answer(context, index, policy, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
         if (result.Result is not Ok<LookupAnswer> { Value: { } answer })
         {
             return result;
@@ -228,9 +245,30 @@ public static class LookupApi
         return rows;
     }
 
-    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(HttpContext context, LookupIndex index,
-        LookupAuthorities authorities, long version, IReadOnlyList<ProviderRow> rows, BaseTable table, string notFound)
+    /// <summary>A signed receipt for each licence served with a person or an entity (every retrieval of a certificate
+    /// comes with one), over the exact bytes of that licence's record in the answer.</summary>
+    private static Results<Ok<LookupAnswer>, ProblemHttpResult> WithLicenceReceipts(Results<Ok<LookupAnswer>, ProblemHttpResult> result, HttpContext context,
+        GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, JsonSerializerOptions json)
     {
+        if (result.Result is not Ok<LookupAnswer> { Value: { Licences.Count: > 0 } answer })
+        {
+            return result;
+        }
+
+        var party = context.Party();
+        var now = clock.GetUtcNow();
+        var receipts = answer.Licences.Select(licence => vault.Issue(BaseDatabaseCatalog.Licences.QualifiedName, licence.Key, answer.Version, party.Agency,
+            party.EndUser, party.Purpose, JsonSerializer.SerializeToUtf8Bytes(licence, json), now)).ToList();
+        return TypedResults.Ok(answer with { LicenceEvidence = receipts });
+    }
+
+    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(HttpContext context, LookupIndex index, AccessPolicy policy,
+        LookupAuthorities authorities, long version, IReadOnlyList<ProviderRow> found, BaseTable table, string notFound)
+    {
+        // The sharing classes: rows of resources not granted are left out and named; granted rows lose the fields the
+        // grant leaves out and are masked where it says so.
+        var (rows, withheld) = Permitted(found, policy.For(context.Party().Agency));
+
         // The audit trail records whose data was served: the record's key and those of the persons and entities served
         // with it (a licence's holder, the entities a person represents), as keyed hashes.
         var audit = context.Audit();
@@ -260,7 +298,90 @@ public static class LookupApi
             version,
             Consolidate(table, self, authorities.Of(table)),
             Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, authorities),
-            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, authorities)));
+            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, authorities),
+            Withheld: withheld.Count == 0 ? null : withheld));
+    }
+
+    /// <summary>The columns a related part was found by: a grant that leaves the column out must not reveal the link.</summary>
+    private static readonly Dictionary<string, string> LinkColumns = new(StringComparer.Ordinal) { ["licence"] = "holder_key", ["entity"] = "legal_rep_id_number" };
+
+    private static (List<ProviderRow> Rows, List<WithheldResource> Withheld) Permitted(IReadOnlyList<ProviderRow> rows, AccessProfile profile)
+    {
+        var permitted = new List<ProviderRow>(rows.Count);
+        var withheld = new Dictionary<string, (HashSet<string> Attributes, string Reason, string How)>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (profile.Dataset(row.Dataset) is not { } access)
+            {
+                var denial = profile.Denied.GetValueOrDefault(row.Dataset);
+                var entry = withheld.TryGetValue(row.Dataset, out var known) ? known
+                    : (Attributes: new HashSet<string>(StringComparer.Ordinal), Reason: denial?.Reason ?? $"{row.Dataset} is not granted.", How: denial?.HowToRequest ?? "");
+                entry.Attributes.UnionWith(Attributes(row.Payload));
+                withheld[row.Dataset] = entry;
+                continue;
+            }
+
+            if (access.IsFull)
+            {
+                permitted.Add(row);
+                continue;
+            }
+
+            if (LinkColumns.TryGetValue(row.Part, out var link) && !access.Allows(link))
+            {
+                continue;
+            }
+
+            var left = Attributes(row.Payload).Where(a => !access.Allows(a) && a != row.Key).ToList();
+            if (left.Count > 0)
+            {
+                var entry = withheld.TryGetValue(row.Dataset, out var known) ? known
+                    : (Attributes: new HashSet<string>(StringComparer.Ordinal), Reason: $"the grant for {row.Dataset} does not include these fields.",
+                        How: $"request them: POST /api/access-requests {{\"entryId\": \"{row.Dataset}\", \"fields\": [...], \"purpose\": \"...\"}}.");
+                entry.Attributes.UnionWith(left);
+                withheld[row.Dataset] = entry;
+            }
+
+            permitted.Add(row with { Payload = Restrict(row.Payload, access) });
+        }
+
+        return (permitted, withheld.OrderBy(w => w.Key, StringComparer.Ordinal)
+            .Select(w => new WithheldResource(w.Key, w.Value.Attributes.Order(StringComparer.Ordinal).ToList(), w.Value.Reason, w.Value.How)).ToList());
+    }
+
+    private static IEnumerable<string> Attributes(JsonElement payload) =>
+        payload.ValueKind == JsonValueKind.Object
+            ? payload.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name)
+            : [];
+
+    private static JsonElement Restrict(JsonElement payload, ResourceAccess access)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in payload.EnumerateObject())
+            {
+                if (!access.Allows(property.Name) && property.Value.ValueKind != JsonValueKind.Null && BaseTable.ProvenanceColumns.All(c => c.Name != property.Name))
+                {
+                    continue;
+                }
+
+                if (access.Masked.Contains(property.Name) && property.Value.ValueKind is not JsonValueKind.Null)
+                {
+                    var raw = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                    writer.WriteString(property.Name, FieldMask.Mask(property.Name, raw));
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
     }
 
     private static List<ConsolidatedRecord> Group(IEnumerable<ProviderRow> rows, BaseTable table, LookupAuthorities all)
@@ -329,4 +450,5 @@ public static class LookupApi
 [System.Text.Json.Serialization.JsonSerializable(typeof(EntityLookup))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(LicenceLookup))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(PlacesAnswer))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(WithheldResource))]
 internal sealed partial class LookupJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DuckDB.NET.Data;
+using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Results;
@@ -48,6 +49,7 @@ public static partial class SqlQueryApi
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/vnd.apache.parquet", "application/vnd.apache.arrow.stream", "application/x-ndjson"])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
             .ProducesProblem(StatusCodes.Status408RequestTimeout)
@@ -56,7 +58,7 @@ public static partial class SqlQueryApi
     }
 
     /// <summary>Runs the statement and answers in the negotiated format.</summary>
-    internal static async Task<IResult> RunQuery(QueryRequest? request, HttpContext context, LakeEngine engine, ILoggerFactory loggers, [FromQuery] string? encoding)
+    internal static async Task<IResult> RunQuery(QueryRequest? request, HttpContext context, LakeEngine engine, AccessPolicy policy, ILoggerFactory loggers, [FromQuery] string? encoding)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Sql))
         {
@@ -89,9 +91,10 @@ public static partial class SqlQueryApi
         }
 
         LakeLease lease;
+        var profile = policy.For(context.Party().Agency);
         try
         {
-            lease = engine.Pin(asOf);
+            lease = engine.Pin(asOf, profile);
         }
         catch (LakeException ex)
         {
@@ -100,10 +103,10 @@ public static partial class SqlQueryApi
 
         using (lease)
         {
+            var tables = new List<string>();
             using (var check = engine.Connect(lease))
             {
                 var audit = context.Audit();
-                var tables = new List<string>();
                 audit.QueryHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
                 var refused = SqlSandbox.Check(check, sql, tables);
                 audit.Touch(tables);
@@ -113,6 +116,15 @@ public static partial class SqlQueryApi
                     return Problems.Sql(refused);
                 }
             }
+
+            // The sharing classes: a view the agency may not read is refused by name, before anything runs.
+            if (AccessProblems.ForViews(tables, lease, profile) is { } denied)
+            {
+                return denied;
+            }
+
+            IResult Failed(DuckDBException ex, int linesBefore) =>
+                AccessProblems.ForMissingColumn(ex, tables, lease, profile) ?? Problems.Sql(Problems.FromDuckDb(ex, sql, linesBefore));
 
             context.Response.Headers["X-Lake-Version"] = lease.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             try
@@ -126,7 +138,7 @@ public static partial class SqlQueryApi
                     default:
                         using (var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted))
                         {
-                            return await StreamOrProblem(context, sql, async () =>
+                            return await StreamOrProblem(context, sql, ex => Failed(ex, 0), async () =>
                             {
                                 context.Response.ContentType = ResultFormats.MediaType(format) + (format == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");
                                 var rows = await ResultFormats.StreamAsync(running, format, csvEncoding, context.Response.Body);
@@ -139,7 +151,7 @@ public static partial class SqlQueryApi
             catch (DuckDBException ex)
             {
                 // Pages and Parquet files wrap the statement after one line of their own.
-                return Problems.Sql(Problems.FromDuckDb(ex, sql, format is ResultFormat.Json or ResultFormat.Parquet ? 1 : 0));
+                return Failed(ex, format is ResultFormat.Json or ResultFormat.Parquet ? 1 : 0);
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
@@ -150,7 +162,7 @@ public static partial class SqlQueryApi
 
     /// <summary>Runs a writer that streams into the response; a failure before the first byte is still a problem,
     /// a failure after it aborts the response so that the client never takes a cut-off body for a whole one.</summary>
-    internal static async Task<IResult> StreamOrProblem(HttpContext context, string sql, Func<Task<long>> write)
+    internal static async Task<IResult> StreamOrProblem(HttpContext context, string sql, Func<DuckDBException, IResult>? failed, Func<Task<long>> write)
     {
         try
         {
@@ -162,7 +174,7 @@ public static partial class SqlQueryApi
             context.Response.ContentType = null;
             if (ex is DuckDBException duck)
             {
-                return Problems.Sql(Problems.FromDuckDb(duck, sql));
+                return failed?.Invoke(duck) ?? Problems.Sql(Problems.FromDuckDb(duck, sql));
             }
 
             throw;

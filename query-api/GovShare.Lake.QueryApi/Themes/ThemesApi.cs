@@ -1,6 +1,8 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using GovShare.Lake.Access;
 using GovShare.Lake.Catalogue;
+using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.Engine;
 using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Identity;
@@ -22,8 +24,10 @@ namespace GovShare.Lake.QueryApi.Themes;
 /// <param name="Columns">Its columns at the latest version.</param>
 /// <param name="Version">The latest lake version.</param>
 /// <param name="Export">The export URL.</param>
+/// <param name="Granted">True when the requesting agency may export it (every resource it draws on readable, or its own grant).</param>
+/// <param name="HowToRequest">When not granted: why, and how to request it.</param>
 internal sealed record ThemeSummary(string Id, LocalizedName Name, string? Description, AgencyRef Agency, string Key, string SharingClass,
-    IReadOnlyList<string> Sources, IReadOnlyList<ResultColumn> Columns, long Version, string Export);
+    IReadOnlyList<string> Sources, IReadOnlyList<ResultColumn> Columns, long Version, string Export, bool Granted, string? HowToRequest);
 
 /// <summary>Thematic datasets for consuming agencies: listed, and exported whole or as changes between versions.</summary>
 public static class ThemesApi
@@ -48,21 +52,28 @@ public static class ThemesApi
             .Produces(StatusCodes.Status206PartialContent, contentType: "application/vnd.apache.parquet")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireParty();
         return endpoints;
     }
 
-    internal static IResult ListThemes(LakeEngine engine)
+    internal static IResult ListThemes(LakeEngine engine, AccessPolicy policy, HttpContext context)
     {
-        using var lease = engine.Pin(null);
+        var profile = policy.For(RequestParty.AgencyOf(context.User)?.Code ?? "");
+        using var lease = engine.Pin(null, profile);
         using var connection = engine.Connect(lease);
-        var themes = lease.Open.Themes.Select(t => new ThemeSummary(t.Id, t.Name, t.Description, t.Agency, t.KeyColumn,
-            SharingName(t.Sharing.Class), t.Sources, Columns(connection, t.Id), lease.Version, $"/api/themes/{t.Id}/export")).ToList();
+        var themes = lease.Open.Themes.Select(t =>
+        {
+            var denial = profile.Denied.GetValueOrDefault(AccessRules.ThemePrefix + t.Id);
+            return new ThemeSummary(t.Id, t.Name, t.Description, t.Agency, t.KeyColumn, SharingName(t.Sharing.Class), t.Sources,
+                denial is null ? Columns(connection, t.Id) : [], lease.Version, $"/api/themes/{t.Id}/export", denial is null,
+                denial is null ? null : denial.Reason + " " + denial.HowToRequest);
+        }).ToList();
         return TypedResults.Ok(themes);
     }
 
-    internal static async Task<IResult> ExportTheme(string id, HttpContext context, LakeEngine engine,
+    internal static async Task<IResult> ExportTheme(string id, HttpContext context, LakeEngine engine, AccessPolicy policy,
         [FromQuery] string? format, [FromQuery] string? version, [FromQuery] long? since, [FromQuery] string? encoding)
     {
         var chosen = ResultFormats.FromName(format ?? "parquet");
@@ -78,9 +89,10 @@ public static class ThemesApi
         }
 
         LakeLease lease;
+        var profile = policy.For(context.Party().Agency);
         try
         {
-            lease = engine.Pin(version);
+            lease = engine.Pin(version, profile);
         }
         catch (LakeException ex)
         {
@@ -96,6 +108,11 @@ public static class ThemesApi
                     statusCode: StatusCodes.Status404NotFound, title: "Not found");
             }
 
+            if (profile.Denied.GetValueOrDefault(AccessRules.ThemePrefix + theme.Id) is { } denial)
+            {
+                return AccessProblems.Denied([denial]);
+            }
+
             if (since is { } from && (from < 1 || from >= lease.Version))
             {
                 return TypedResults.Problem($"since={from} must be a lake version before {lease.Version}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad since");
@@ -104,7 +121,9 @@ public static class ThemesApi
             // The version, and the definition: a theme whose SQL changed gives other rows at the same lake version.
             var definition = DefinitionHash(theme);
             // And the representation: a Parquet download's ETag must not validate a CSV or GB18030 copy.
-            var representation = ResultFormats.Extension(chosen.Value) + (chosen == ResultFormat.Csv ? "-" + csvEncoding.WebName : "");
+            // And the reader's access: a masked or narrowed copy is another representation, cached apart.
+            var representation = ResultFormats.Extension(chosen.Value) + (chosen == ResultFormat.Csv ? "-" + csvEncoding.WebName : "") +
+                (lease.AccessKey.Length > 0 ? "-a" + lease.AccessKey : "");
             var tag = since is { } s
                 ? $"\"v{lease.Version}-since-v{s}-{definition}-{representation}\""
                 : $"\"v{lease.Version}-{definition}-{representation}\"";
@@ -122,7 +141,7 @@ public static class ThemesApi
             try
             {
                 // The earlier version stays open until the export is written.
-                using var old = since is { } from2 ? engine.Pin(from2.ToString(CultureInfo.InvariantCulture)) : null;
+                using var old = since is { } from2 ? engine.Pin(from2.ToString(CultureInfo.InvariantCulture), profile) : null;
 
                 // Ordered by the key: the ETag promises the same bytes for the same version, and a Range request may
                 // resume a download against a file written again after pruning; without an order, DuckDB's parallel
@@ -131,7 +150,7 @@ public static class ThemesApi
                 var sql = $"SELECT * FROM (\n{rows}\n) ORDER BY {LakeDuckDb.Identifier(theme.KeyColumn)}";
                 if (chosen == ResultFormat.Parquet)
                 {
-                    var path = Path.Combine(engine.ExportDirectory, $"theme-{theme.Id}-v{lease.Version}{(since is { } s3 ? $"-since-v{s3}" : "")}-{definition}.parquet");
+                    var path = Path.Combine(engine.ExportDirectory, $"theme-{theme.Id}-v{lease.Version}{(since is { } s3 ? $"-since-v{s3}" : "")}-{definition}{(lease.AccessKey.Length > 0 ? "-a" + lease.AccessKey : "")}.parquet");
                     if (!File.Exists(path))
                     {
                         ResultFormats.WriteParquet(engine, lease, sql, path, context.RequestAborted, engine.Options.ExportTimeout);
@@ -143,7 +162,7 @@ public static class ThemesApi
                 }
 
                 using var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted, engine.Options.ExportTimeout);
-                return await SqlQueryApi.StreamOrProblem(context, sql, () =>
+                return await SqlQueryApi.StreamOrProblem(context, sql, null, () =>
                 {
                     context.Response.ContentType = ResultFormats.MediaType(chosen.Value) + (chosen == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");
                     context.Response.Headers.ETag = tag;

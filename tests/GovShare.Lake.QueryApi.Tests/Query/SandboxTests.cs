@@ -65,7 +65,7 @@ public sealed class SandboxTests(DemoCityFixture city) : IClassFixture<DemoCityF
     public async Task Sandbox_Should_Refuse_When_TheStatementReachesOutsideTheViews(string template)
     {
         var sql = template.Replace("{lake}", Lake, StringComparison.Ordinal);
-        using var client = city.Host.As("operator"); // starts the host (it seeds geo.divisions) before the snapshot
+        using var client = city.Host.As("urban-ops"); // starts the host (it seeds geo.divisions) before the snapshot
         var before = Snapshot();
 
         using var response = await client.PostAsJsonAsync("/api/query", new { sql });

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using GovShare.Lake.Access;
+using GovShare.Lake.Platform;
+using GovShare.Lake.QueryApi.Calendar;
+using GovShare.Lake.QueryApi.Engine;
+
+namespace GovShare.Lake.QueryApi.Access;
+
+/// <summary>Answers "what may this agency read now" for every data path, from the catalogue, the approved requests and
+/// the accepted agreements. Lookups run thousands a second, so the answer is kept per agency and worked out again only
+/// when something it rests on changes: this process's own decisions at once, another process's within a second
+/// (<see cref="IPlatformStore.AccessStamp"/>), the catalogue with the engine's generation, a grant at its expiry.</summary>
+public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimeProvider clock, CalendarService calendar, GovShare.Lake.Audit.AuditLog audit)
+{
+    private static readonly TimeSpan StampInterval = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<string, AccessProfile> _profiles = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private Grants? _grants;
+
+    private sealed record Grants(string Stamp, int Generation, IReadOnlyList<AccessRequest> Requests, IReadOnlyList<AgreementAcceptance> Agreements, DateTimeOffset CheckedAt);
+
+    /// <summary>The workflow, on this host's store, calendar and clock.</summary>
+    public AccessWorkflow Workflow { get; } = new(store, () => calendar.Calendar, clock);
+
+    /// <summary>What the agency may read now.</summary>
+    public AccessProfile For(string agency)
+    {
+        var grants = Current();
+        var now = clock.GetUtcNow();
+        if (_profiles.TryGetValue(agency, out var known) && (known.ValidUntil is null || known.ValidUntil > now))
+        {
+            return known;
+        }
+
+        var profile = AccessRules.For(agency, engine.Catalogue.Select(r => r.Entry).ToList(), engine.Themes, grants.Requests, grants.Agreements, now);
+        _profiles[agency] = profile;
+        return profile;
+    }
+
+    /// <summary>Forgets what was worked out: call after any decision this process makes.</summary>
+    public void Changed()
+    {
+        lock (_gate)
+        {
+            _grants = null;
+            _profiles.Clear();
+        }
+    }
+
+    /// <summary>Runs the platform's own steps (escalation when due, expiry), audits them and forgets what they changed.</summary>
+    public IReadOnlyList<AccessRequest> Sweep()
+    {
+        var changed = Workflow.Sweep();
+        foreach (var request in changed)
+        {
+            audit.Append(new GovShare.Lake.Audit.AuditEvent(AccessWorkflow.Platform, null, null,
+                request.Status == AccessRequestStatus.Expired ? "ExpireAccessRequest" : "EscalateAccessRequest",
+                request.Resource is null ? [] : [request.Resource], null, [], null, "allowed", StatusCodes.Status200OK));
+        }
+
+        if (changed.Count > 0)
+        {
+            Changed();
+        }
+
+        return changed;
+    }
+
+    private Grants Current()
+    {
+        var now = clock.GetUtcNow();
+        var grants = _grants;
+        if (grants is not null && grants.Generation == engine.Generation && now - grants.CheckedAt < StampInterval)
+        {
+            return grants;
+        }
+
+        lock (_gate)
+        {
+            grants = _grants;
+            if (grants is not null && grants.Generation == engine.Generation && now - grants.CheckedAt < StampInterval)
+            {
+                return grants;
+            }
+
+            var stamp = store.AccessStamp();
+            if (grants is not null && grants.Generation == engine.Generation && grants.Stamp == stamp)
+            {
+                _grants = grants with { CheckedAt = now };
+                return _grants;
+            }
+
+            _profiles.Clear();
+            _grants = new Grants(stamp, engine.Generation, store.ListAccessRequests(), store.ListAgreements(), now);
+            return _grants;
+        }
+    }
+}
