@@ -59,6 +59,12 @@ public sealed record EvidenceReceipt
 /// content they cover are kept in <c>evidence/</c>.</summary>
 public sealed class EvidenceVault
 {
+    /// <summary>The private key's file in <c>keys/</c> of the lake folder.</summary>
+    public const string PrivateKeyFileName = "platform-sm2.pem";
+
+    /// <summary>The public key's file in <c>keys/</c>, rewritten from the private key at every start.</summary>
+    public const string PublicKeyFileName = "platform-sm2.pub.pem";
+
     private readonly string _root;
     private readonly AsymmetricKeyParameter _privateKey;
 
@@ -68,7 +74,7 @@ public sealed class EvidenceVault
         _root = lakeRoot;
         var keys = Path.Combine(lakeRoot, "keys");
         Directory.CreateDirectory(keys);
-        var privatePath = Path.Combine(keys, "platform-sm2.pem");
+        var privatePath = Path.Combine(keys, PrivateKeyFileName);
         if (!File.Exists(privatePath))
         {
             var pair = Sm.GenerateKeyPair();
@@ -92,7 +98,7 @@ public sealed class EvidenceVault
         _privateKey = Sm.FromPem(File.ReadAllText(privatePath));
         PublicKey = Sm.PublicOf(_privateKey);
         PublicKeyPem = Sm.ToPem(PublicKey);
-        File.WriteAllText(Path.Combine(keys, "platform-sm2.pub.pem"), PublicKeyPem);
+        File.WriteAllText(Path.Combine(keys, PublicKeyFileName), PublicKeyPem);
         KeyId = Sm.KeyId(PublicKey);
     }
 
@@ -104,6 +110,23 @@ public sealed class EvidenceVault
 
     /// <summary>The key's id.</summary>
     public string KeyId { get; }
+
+    /// <summary>The platform key's SM2 signature over some bytes (the audit log's daily digests).</summary>
+    internal string Sign(ReadOnlySpan<byte> data) => Sm.Sign(_privateKey, data);
+
+    /// <summary>A lake's platform public key without making one: its public key file, else derived from the private
+    /// key, else null (no key was ever made).</summary>
+    /// <exception cref="LakeException">A key file holds no key.</exception>
+    internal static AsymmetricKeyParameter? LoadPublicKey(string lakeRoot)
+    {
+        var keys = Path.Combine(lakeRoot, "keys");
+        if (File.Exists(Path.Combine(keys, PublicKeyFileName)))
+        {
+            return Sm.FromPem(File.ReadAllText(Path.Combine(keys, PublicKeyFileName)));
+        }
+
+        return File.Exists(Path.Combine(keys, PrivateKeyFileName)) ? Sm.PublicOf(Sm.FromPem(File.ReadAllText(Path.Combine(keys, PrivateKeyFileName)))) : null;
+    }
 
     /// <summary>Signs and keeps a receipt for <paramref name="content"/>, the exact bytes served.</summary>
     public EvidenceReceipt Issue(string resource, string key, long lakeVersion, string agency, string? endUser, string? purpose, byte[] content, DateTimeOffset now)

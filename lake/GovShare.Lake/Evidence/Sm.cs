@@ -24,6 +24,22 @@ public static class Sm
         return Convert.ToHexStringLower(output);
     }
 
+    /// <summary>SM3 of a stream's bytes from where it is to its end, lower-case hex.</summary>
+    public static string Sm3Hex(Stream input)
+    {
+        var digest = new SM3Digest();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            digest.BlockUpdate(buffer.AsSpan(0, read));
+        }
+
+        var output = new byte[digest.GetDigestSize()];
+        digest.DoFinal(output, 0);
+        return Convert.ToHexStringLower(output);
+    }
+
     /// <summary>A new SM2 key pair.</summary>
     public static AsymmetricCipherKeyPair GenerateKeyPair()
     {
