@@ -2,7 +2,8 @@ namespace GovShare.Lake;
 
 /// <summary>Where things live in the lake folder, so that every component finds the same tables:
 /// <c>src/&lt;dataset id&gt;</c> for each provider's delivery table, <c>quarantine/&lt;dataset id&gt;</c> for
-/// its rejected rows, <c>reference/</c> for tables seeded from shipped reference data (geo.divisions).</summary>
+/// its rejected rows, <c>reference/</c> for tables seeded from shipped reference data (geo.divisions),
+/// <c>keys/</c> for the platform's keys and <c>keys/issuers/&lt;agency code&gt;.pem</c> for issuers' seal keys.</summary>
 /// <param name="Root">The lake folder (absolute).</param>
 public sealed record LakeLayout(string Root)
 {
@@ -17,6 +18,23 @@ public sealed record LakeLayout(string Root)
 
     /// <summary>The <c>geo.divisions</c> table, seeded from the GB/T 2260 history.</summary>
     public string DivisionsTable => Path.Combine(Root, "reference", "geo_divisions");
+
+    /// <summary>The folder of the issuers' registered seal keys (SM2 public keys, PEM).</summary>
+    public string IssuerKeysFolder => Path.Combine(Root, "keys", "issuers");
+
+    /// <summary>The seal key file of an issuing agency.</summary>
+    /// <exception cref="LakeException">A code that could point outside the folder.</exception>
+    public string IssuerKey(string agencyCode)
+    {
+        if (string.IsNullOrEmpty(agencyCode) || agencyCode.StartsWith('.')
+            || agencyCode.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput,
+                $"'{agencyCode}' is not an agency code: use letters, digits, '.', '-' and '_', not starting with '.'.");
+        }
+
+        return Path.Combine(IssuerKeysFolder, agencyCode + ".pem");
+    }
 
     /// <summary>Dataset ids become folder names: letters, digits, '.', '-' and '_' only, so that no id can
     /// point outside its folder.</summary>

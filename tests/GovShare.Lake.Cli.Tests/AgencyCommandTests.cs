@@ -1,9 +1,11 @@
+using GovShare.Lake.Audit;
 using GovShare.Lake.Catalogue;
+using GovShare.Lake.Evidence;
 using GovShare.Lake.Platform;
 
 namespace GovShare.Lake.Cli.Tests;
 
-/// <summary>`govshare agency add|list|rotate-key` in-process on a lake folder of their own.</summary>
+/// <summary>`govshare agency add|list|rotate-key|seal-key` in-process on a lake folder of their own.</summary>
 public sealed class AgencyCommandTests : IDisposable
 {
     private readonly string _lake = Path.Combine(Path.GetTempPath(), "govshare-cli-agency-" + Guid.NewGuid().ToString("N"));
@@ -79,7 +81,7 @@ public sealed class AgencyCommandTests : IDisposable
         var result = await CliRunner.RunInProcessAsync(["agency", "list", "--lake", _lake]);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("code\tkind\tname_zh\tname_en\tcreated\tkey_id\trevoked_keys", result.OutLines[0]);
+        Assert.Equal("code\tkind\tname_zh\tname_en\tcreated\tkey_id\trevoked_keys\tseal_key", result.OutLines[0]);
         var psb = result.OutLines.Single(l => l.StartsWith("psb\t", StringComparison.Ordinal)).Split('\t');
         Assert.Equal(["psb", "provider", "市公安局", "Public Security Bureau"], psb[..4]);
         Assert.Equal(ApiKeys.KeyId(rotated), psb[5]);
@@ -156,6 +158,7 @@ public sealed class AgencyCommandTests : IDisposable
     [InlineData("add", "--name-zh")]
     [InlineData("list", "--lake")]
     [InlineData("rotate-key", "CODE")]
+    [InlineData("seal-key", "--public-key")]
     public async Task AgencyHelp_Should_DescribeEachSubcommand(string subcommand, string mentioned)
     {
         var result = await CliRunner.RunInProcessAsync(["agency", subcommand, "--help"]);
@@ -164,14 +167,105 @@ public sealed class AgencyCommandTests : IDisposable
         Assert.Contains(mentioned, result.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AgencySealKey_Should_RegisterThePublicKey_PrintItsId_ListIt_AndAuditIt()
+    {
+        await AddAsync("amr", "市市场监管局", "provider");
+        await AddAsync("psb", "市公安局", "provider");
+        var issuer = Sm.GenerateKeyPair();
+        var pem = WriteFile("amr.pub.pem", Sm.ToPem(issuer.Public));
+
+        var result = await CliRunner.RunInProcessAsync(["agency", "seal-key", "amr", "--public-key", pem, "--lake", _lake]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Sm.KeyId(issuer.Public), Assert.Single(result.OutLines).Trim());
+        Assert.StartsWith("Registered the seal key of amr", result.Error, StringComparison.Ordinal);
+        Assert.Equal(Sm.KeyId(issuer.Public), new IssuerKeys(new LakeLayout(_lake)).Find("amr")?.KeyId);
+        Assert.True(File.Exists(Path.Combine(_lake, "keys", "issuers", "amr.pem")));
+        var list = await CliRunner.RunInProcessAsync(["agency", "list", "--lake", _lake]);
+        Assert.Equal(Sm.KeyId(issuer.Public), list.OutLines.Single(l => l.StartsWith("amr\t", StringComparison.Ordinal)).Split('\t')[7]);
+        Assert.Equal("-", list.OutLines.Single(l => l.StartsWith("psb\t", StringComparison.Ordinal)).Split('\t')[7]);
+        var audited = AuditLog.Read(_lake).Select(e => e.Entry!.Event).Single(e => e.Action == "agency.seal-key");
+        Assert.Equal(["agency/amr", "seal-key/" + Sm.KeyId(issuer.Public)], audited.Resources);
+    }
+
+    [Fact]
+    public async Task AgencySealKey_Should_ReplaceTheEarlierKey_When_RunAgain()
+    {
+        await AddAsync("amr", "市市场监管局", "provider");
+        await CliRunner.RunInProcessAsync(["agency", "seal-key", "amr", "--public-key", WriteFile("old.pem", Sm.ToPem(Sm.GenerateKeyPair().Public)), "--lake", _lake]);
+        var replacement = Sm.GenerateKeyPair();
+
+        var result = await CliRunner.RunInProcessAsync(["agency", "seal-key", "amr", "--public-key", WriteFile("new.pem", Sm.ToPem(replacement.Public)), "--lake", _lake]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("Replaced the seal key of amr", result.Error, StringComparison.Ordinal);
+        Assert.Equal(Sm.KeyId(replacement.Public), new IssuerKeys(new LakeLayout(_lake)).Find("amr")?.KeyId);
+    }
+
+    [Fact]
+    public async Task AgencySealKey_Should_Exit1_AndRegisterNothing_When_TheFileIsAPrivateKey()
+    {
+        await AddAsync("amr", "市市场监管局", "provider");
+        var pem = WriteFile("issuer.pem", Sm.ToPem(Sm.GenerateKeyPair().Private));
+
+        var result = await CliRunner.RunInProcessAsync(["agency", "seal-key", "amr", "--public-key", pem, "--lake", _lake]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Out);
+        Assert.StartsWith("govshare agency seal-key: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("private key", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_lake, "keys", "issuers", "amr.pem")));
+    }
+
+    [Fact]
+    public async Task AgencySealKey_Should_Exit1_When_TheAgencyIsUnknown()
+    {
+        var pem = WriteFile("k.pem", Sm.ToPem(Sm.GenerateKeyPair().Public));
+
+        var result = await CliRunner.RunInProcessAsync(["agency", "seal-key", "nobody", "--public-key", pem, "--lake", _lake]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no agency 'nobody' is registered", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_lake, "keys", "issuers")));
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("invalid-code")]
+    [InlineData("no-option")]
+    public async Task AgencySealKey_Should_Exit2_When_TheCommandLineIsWrong(string mistake)
+    {
+        var pem = WriteFile("k.pem", Sm.ToPem(Sm.GenerateKeyPair().Public));
+        string[] args = mistake switch
+        {
+            "missing" => ["agency", "seal-key", "amr", "--public-key", Path.Combine(_lake, "nowhere.pem"), "--lake", _lake],
+            "invalid-code" => ["agency", "seal-key", "../amr", "--public-key", pem, "--lake", _lake],
+            _ => ["agency", "seal-key", "amr", "--lake", _lake],
+        };
+
+        var result = await CliRunner.RunInProcessAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.Out);
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_lake + "-files", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     private Task<CliResult> AddAsync(string code, string nameZh, string kind, params string[] more) =>
         CliRunner.RunInProcessAsync(["agency", "add", "--code", code, "--name-zh", nameZh, "--kind", kind, "--lake", _lake, .. more]);
 
     public void Dispose()
     {
-        if (Directory.Exists(_lake))
+        foreach (var folder in new[] { _lake, _lake + "-files" }.Where(Directory.Exists))
         {
-            Directory.Delete(_lake, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

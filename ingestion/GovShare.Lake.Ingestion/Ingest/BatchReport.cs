@@ -53,6 +53,10 @@ public sealed record BatchReport
     /// <summary>Why the delivery was refused or failed, in a sentence.</summary>
     public string? Message { get; init; }
 
+    /// <summary>The issuer's seal key the licence rows' seals were verified with ("amr key 0123456789abcdef"); null when seals
+    /// were not verified (not a licence entry, no <c>seal</c> mapped, or no key registered for the agency).</summary>
+    public string? SealKey { get; init; }
+
     /// <summary>Data rows read.</summary>
     public long Read { get; init; }
 
@@ -121,6 +125,11 @@ public sealed record BatchReport
         }
 
         text.Append(c, $"status     {StatusName(Status)}{(Message is null ? "" : ": " + Message)}\n");
+        if (SealKey is not null)
+        {
+            text.Append(c, $"seals      verified against the registered {SealKey}\n");
+        }
+
         text.Append(c, $"rows       read {Read:N0} = accepted {Accepted:N0} + quarantined {Quarantined:N0} ({QuarantineRate:P2}; refused above {Threshold:P0})\n");
         if (Status is BatchStatus.Committed)
         {

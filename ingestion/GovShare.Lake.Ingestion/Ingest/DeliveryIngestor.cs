@@ -6,6 +6,7 @@ using GovShare.Lake.BaseDatabases;
 using GovShare.Lake.Catalogue;
 using GovShare.Lake.Delta;
 using GovShare.Lake.Engine;
+using GovShare.Lake.Evidence;
 using GovShare.Lake.Identifiers;
 using GovShare.Lake.Ingestion.Formats;
 using GovShare.Lake.Platform;
@@ -119,7 +120,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             // Staging spills to the lake's temp folder beyond this, so a 13-million-row delivery stays bounded.
             LakeDuckDb.Execute(connection, $"SET memory_limit = '{StagingMemoryLimit}'");
             using var source = RecordSources.Open(file, entry);
-            var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock));
+            var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock), SealKey(entry));
+            report = report with { SealKey = checker.SealKey is { } sealKey ? $"{sealKey.AgencyCode} key {sealKey.KeyId}" : null };
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var staged = Stage(connection, entry, source, checker, new FileInfo(file).Length, temp, progress, cancellationToken);
             report = report with { ReadAs = source.Description };
@@ -168,6 +170,15 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             }
         }
     }
+
+    /// <summary>The key a licence entry's seals are verified with: the delivering agency's registered seal key. The
+    /// entry's agency, not the record's <c>issuing_agency</c>: that attribute is the name printed on the licence
+    /// (often a district bureau), not a platform agency code, and the delivering agency is the licence's one
+    /// authoritative source (GZ 13, PX 15).</summary>
+    private IssuerKey? SealKey(CatalogueEntry entry) =>
+        entry.Table.QualifiedName == BaseDatabaseCatalog.Licences.QualifiedName && entry.Fields.Any(f => f.Target == "seal")
+            ? new IssuerKeys(layout).Find(entry.Agency.Code)
+            : null;
 
     /// <summary>Deletes staging folders of ingestions that died (killed, power lost) more than a day ago.</summary>
     private void RemoveLeftovers(string tempRoot)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GovShare.Lake.BaseDatabases;
 using GovShare.Lake.Catalogue;
+using GovShare.Lake.Evidence;
 using GovShare.Lake.Identifiers;
 
 namespace GovShare.Lake.Ingestion.Ingest;
@@ -32,6 +33,13 @@ public static class QuarantineReasons
 
     /// <summary>A key delivered more than once in one file: every row with it is quarantined.</summary>
     public const string DuplicateKey = "duplicate_key";
+
+    /// <summary>A licence's seal that is not base64 of an SM2 signature, while its issuer has a registered seal key.</summary>
+    public const string InvalidSeal = "invalid_seal";
+
+    /// <summary>A licence's seal that does not verify against its issuer's registered key: the record was changed
+    /// after sealing, or another key sealed it.</summary>
+    public const string SealMismatch = "seal_mismatch";
 }
 
 /// <summary>Cross-field warnings: recorded in the batch report, the row is still accepted.</summary>
@@ -51,6 +59,9 @@ public static class IngestionWarnings
 
     /// <summary>A full snapshot ended nothing because some quarantined rows had no readable key.</summary>
     public const string EndingsSkipped = "endings_skipped";
+
+    /// <summary>A licence without a seal while its issuer has a registered seal key (the entry does not require one).</summary>
+    public const string UnsealedRecord = "unsealed_record";
 }
 
 /// <summary>One problem of one field of a row.</summary>
@@ -86,7 +97,8 @@ internal sealed class FieldPlan
 }
 
 /// <summary>Checks and converts each row of a delivery per its catalogue entry: transforms, required
-/// fields, code maps, types, enumerations, identifiers, date sanity; then the cross-field warnings.</summary>
+/// fields, code maps, types, enumerations, identifiers, date sanity; then the issuer's seal (licences whose
+/// issuer has a registered key) and the cross-field warnings.</summary>
 internal sealed class RowChecker
 {
     private static readonly HashSet<string> PastAttributes = new(StringComparer.Ordinal) { "birth_date", "established_date", "issue_date", "status_date" };
@@ -102,8 +114,16 @@ internal sealed class RowChecker
     private readonly int _sexField = -1;
     private readonly int _birthField = -1;
     private readonly int _divisionField = -1;
+    private readonly IssuerKey? _sealKey;
+    private readonly int _sealField = -1;
 
-    public RowChecker(CatalogueEntry entry, IReadOnlyList<string> columns, IdentifierValidator validator, DateOnly today)
+    /// <param name="entry">The catalogue entry.</param>
+    /// <param name="columns">The file's columns.</param>
+    /// <param name="validator">The identifier checks.</param>
+    /// <param name="today">China's date, for dates that cannot lie in the future.</param>
+    /// <param name="sealKey">The issuer's registered seal key: with it, each row's <c>seal</c> is verified (only
+    /// <c>licence.licences</c> entries that map <c>seal</c> use it); without it, seals are stored unverified.</param>
+    public RowChecker(CatalogueEntry entry, IReadOnlyList<string> columns, IdentifierValidator validator, DateOnly today, IssuerKey? sealKey = null)
     {
         _validator = validator;
         _today = today;
@@ -144,6 +164,12 @@ internal sealed class RowChecker
             _divisionField = plans.FindIndex(p => p.Mapping.Target == "registered_division");
         }
 
+        if (sealKey is not null && entry.Table.QualifiedName == BaseDatabaseCatalog.Licences.QualifiedName)
+        {
+            _sealField = plans.FindIndex(p => p.Mapping.Target == "seal");
+            _sealKey = _sealField >= 0 ? sealKey : null;
+        }
+
         if (entry.Delivery.DeletionColumn is { } marker)
         {
             DeletionColumn = IndexOf(columns, marker);
@@ -156,6 +182,9 @@ internal sealed class RowChecker
 
     /// <summary>The position of the key among <see cref="Fields"/>.</summary>
     public int KeyIndex { get; }
+
+    /// <summary>The key the rows' seals are verified with, or null when they are not.</summary>
+    public IssuerKey? SealKey => _sealKey;
 
     private int DeletionColumn { get; } = -1;
 
@@ -260,9 +289,50 @@ internal sealed class RowChecker
             typed[i] = value;
         }
 
+        if (problems.Count == 0 && !deletion && _sealKey is not null)
+        {
+            CheckSeal(_sealKey, typed, problems, warnings);
+        }
+
         if (problems.Count == 0 && keyCheck is not null && !deletion)
         {
             CrossCheck(keyCheck, typed, warnings);
+        }
+    }
+
+    /// <summary>Verifies the seal over the record as it will be stored (docs/issuer-seals.md), so that the values
+    /// checked are exactly the values served later. Runs last: the typed values must all be there.</summary>
+    private void CheckSeal(IssuerKey key, object?[] typed, List<FieldProblem> problems, List<RowWarning> warnings)
+    {
+        var plan = Fields[_sealField];
+        var source = plan.Mapping.Source;
+        var named = source == plan.Mapping.Target ? source : $"{source} ({plan.Mapping.Target})";
+        if (typed[_sealField] is not string seal)
+        {
+            // A required seal is already missing_required; an optional one may be absent on records issued
+            // before the issuer started sealing, so the row is kept and counted.
+            warnings.Add(new RowWarning(IngestionWarnings.UnsealedRecord, source,
+                $"{named} is empty although {key.AgencyCode} has a registered seal key: the record is accepted unsealed"));
+            return;
+        }
+
+        var record = new Dictionary<string, object?>(Fields.Count, StringComparer.Ordinal);
+        for (var i = 0; i < Fields.Count; i++)
+        {
+            record[Fields[i].Mapping.Target] = typed[i];
+        }
+
+        switch (key.Check(record, seal))
+        {
+            case SealCheck.Unreadable:
+                problems.Add(new FieldProblem(source, QuarantineReasons.InvalidSeal,
+                    $"{named} is not a seal: expected the base64 of an SM2 signature (DER, or r and s in 64 bytes)"));
+                break;
+            case SealCheck.Mismatch:
+                problems.Add(new FieldProblem(source, QuarantineReasons.SealMismatch,
+                    $"{named} does not verify against the seal key registered for {key.AgencyCode} (key {key.KeyId}): " +
+                    "the record differs from what the issuer sealed, or another key sealed it"));
+                break;
         }
     }
 

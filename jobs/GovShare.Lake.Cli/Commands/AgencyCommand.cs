@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using GovShare.Lake.Catalogue;
+using GovShare.Lake.Evidence;
 using GovShare.Lake.Platform;
 
 namespace GovShare.Lake.Cli.Commands;
 
-/// <summary><c>govshare agency add|list|rotate-key</c>: the agencies known to the platform and their API keys.
-/// A key is printed once, when it is issued; only its id and a hash are stored, so nothing can print it again.</summary>
+/// <summary><c>govshare agency add|list|rotate-key|seal-key</c>: the agencies known to the platform, their API keys and
+/// the public keys their licence seals are verified with. An API key is printed once, when it is issued; only its id
+/// and a hash are stored, so nothing can print it again.</summary>
 internal static class AgencyCommand
 {
     /// <summary>Agency codes: what catalogue entries and inbox folders use, so they must stay path- and URL-safe.</summary>
@@ -19,6 +21,7 @@ internal static class AgencyCommand
         agency.Subcommands.Add(Add(console));
         agency.Subcommands.Add(List(console));
         agency.Subcommands.Add(RotateKey(console));
+        agency.Subcommands.Add(SealKey(console));
         return agency;
     }
 
@@ -72,15 +75,18 @@ internal static class AgencyCommand
     {
         var lake = PlatformContext.LakeOption();
         var command = new Command("list",
-            "List the agencies: code, kind, names, when registered, the id of the valid key (or -) and how many keys were revoked. Keys are never shown.")
+            "List the agencies: code, kind, names, when registered, the id of the valid key (or -), how many keys were revoked, and the id of " +
+            "the registered seal key (or -). Keys are never shown.")
         {
             lake,
         };
         command.SetAction(parseResult =>
         {
-            var store = PlatformContext.Open(parseResult.GetValue(lake)!).Store;
+            var context = PlatformContext.Open(parseResult.GetValue(lake)!);
+            var store = context.Store;
             var agencies = store.ListAgencies();
-            console.Out.WriteLine("code\tkind\tname_zh\tname_en\tcreated\tkey_id\trevoked_keys");
+            var sealKeys = new IssuerKeys(context.Layout).List();
+            console.Out.WriteLine("code\tkind\tname_zh\tname_en\tcreated\tkey_id\trevoked_keys\tseal_key");
             foreach (var agency in agencies)
             {
                 var keys = store.ListApiKeys(agency.Code);
@@ -91,7 +97,8 @@ internal static class AgencyCommand
                     agency.Name.En.Length == 0 ? "-" : agency.Name.En,
                     agency.CreatedAt.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     keys.LastOrDefault(k => k.RevokedAt is null)?.KeyId ?? "-",
-                    keys.Count(k => k.RevokedAt is not null).ToString(CultureInfo.InvariantCulture)));
+                    keys.Count(k => k.RevokedAt is not null).ToString(CultureInfo.InvariantCulture),
+                    sealKeys.TryGetValue(agency.Code, out var sealKey) ? sealKey.KeyId : "-"));
             }
 
             console.Error.WriteLine(agencies.Count == 1 ? "1 agency." : $"{agencies.Count.ToString(CultureInfo.InvariantCulture)} agencies.");
@@ -129,6 +136,64 @@ internal static class AgencyCommand
             AdminAudit.Record(parseResult.GetValue(lake)!, "agency.rotate-key", ["agency/" + agencyCode], "allowed", ExitCodes.Success);
             console.Error.WriteLine($"Issued a new key for {agencyCode}; the previous key is revoked.");
             PrintKey(console, agencyCode, key);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command SealKey(CliConsole console)
+    {
+        var code = new Argument<string>("CODE") { Description = "The agency code: the agency that delivers the licences it seals." };
+        code.Validators.Add(ValidateCode);
+        var publicKey = new Option<FileInfo>("--public-key")
+        {
+            Description = "The issuer's SM2 public key (curve sm2p256v1), PEM (-----BEGIN PUBLIC KEY-----). Never the private key.",
+            HelpName = "FILE",
+            Required = true,
+        };
+        var lake = PlatformContext.LakeOption();
+        var command = new Command("seal-key",
+            "Register (or replace) the public key an agency's licence seals are verified with, in keys/issuers/CODE.pem of the lake. From the next " +
+            "delivery on, each licence row of the agency's entries is checked: a seal that is not readable or does not verify quarantines the row " +
+            "(docs/issuer-seals.md). Prints the key id. Exit code 1 when the agency is not registered or the file is not an SM2 public key, " +
+            "2 when the file does not exist.")
+        {
+            code, publicKey, lake,
+        };
+        command.SetAction(parseResult =>
+        {
+            var agencyCode = parseResult.GetValue(code)!;
+            var file = parseResult.GetValue(publicKey)!;
+            if (!file.Exists)
+            {
+                console.Error.WriteLine($"govshare agency seal-key: {file.FullName} does not exist.");
+                return ExitCodes.Usage;
+            }
+
+            var context = PlatformContext.Open(parseResult.GetValue(lake)!);
+            if (context.Store.FindAgency(agencyCode) is null)
+            {
+                console.Error.WriteLine($"govshare agency seal-key: no agency '{agencyCode}' is registered; register it first (govshare agency add --code {agencyCode} ...).");
+                return ExitCodes.Failure;
+            }
+
+            var keys = new IssuerKeys(context.Layout);
+            var replaced = File.Exists(context.Layout.IssuerKey(agencyCode));
+            IssuerKey key;
+            try
+            {
+                key = keys.Register(agencyCode, File.ReadAllText(file.FullName));
+            }
+            catch (LakeException ex) when (ex.Kind == LakeErrorKind.InvalidInput)
+            {
+                console.Error.WriteLine($"govshare agency seal-key: {file.FullName}: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            AdminAudit.Record(parseResult.GetValue(lake)!, "agency.seal-key", ["agency/" + agencyCode, "seal-key/" + key.KeyId], "allowed", ExitCodes.Success);
+            console.Error.WriteLine($"{(replaced ? "Replaced" : "Registered")} the seal key of {agencyCode} (key id on standard output): " +
+                "its licence deliveries' seals are verified from the next ingestion on.");
+            console.Out.WriteLine(key.KeyId);
             return ExitCodes.Success;
         });
         return command;

@@ -49,13 +49,23 @@ public static class Sm
         return generator.GenerateKeyPair();
     }
 
+    /// <summary>The signer ID GB/T 35276 sets when the parties agree on none, as bytes ("1234567812345678"); BouncyCastle
+    /// uses the same when given none, it is spelled out so that the fixed-k overloads cannot drift from it.</summary>
+    internal static ReadOnlySpan<byte> DefaultUserId => "1234567812345678"u8;
+
     /// <summary>An SM2 signature (with SM3) over the bytes, DER, base64.</summary>
-    public static string Sign(AsymmetricKeyParameter privateKey, ReadOnlySpan<byte> data)
+    public static string Sign(AsymmetricKeyParameter privateKey, ReadOnlySpan<byte> data) =>
+        Convert.ToBase64String(Sign(privateKey, data, DefaultUserId, new SecureRandom()));
+
+    /// <summary>An SM2 signature (with SM3) over the bytes with a given signer ID, DER. The random source is a
+    /// parameter because the standards' examples fix k: BouncyCastle's SM2Signer takes no k calculator, it draws k
+    /// as one big-endian integer of the order's byte length from this source.</summary>
+    internal static byte[] Sign(AsymmetricKeyParameter privateKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> userId, SecureRandom random)
     {
         var signer = new SM2Signer();
-        signer.Init(true, new ParametersWithRandom(privateKey, new SecureRandom()));
+        signer.Init(true, new ParametersWithID(new ParametersWithRandom(privateKey, random), userId.ToArray()));
         signer.BlockUpdate(data);
-        return Convert.ToBase64String(signer.GenerateSignature());
+        return signer.GenerateSignature();
     }
 
     /// <summary>True when the signature is the public key's over the bytes.</summary>
@@ -71,8 +81,14 @@ public static class Sm
             return false;
         }
 
+        return Verify(publicKey, data, DefaultUserId, der);
+    }
+
+    /// <summary>True when the DER signature is the public key's over the bytes, with a given signer ID.</summary>
+    internal static bool Verify(AsymmetricKeyParameter publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> userId, byte[] der)
+    {
         var verifier = new SM2Signer();
-        verifier.Init(false, publicKey);
+        verifier.Init(false, new ParametersWithID(publicKey, userId.ToArray()));
         verifier.BlockUpdate(data);
         return verifier.VerifySignature(der);
     }
