@@ -8,16 +8,15 @@ namespace GovShare.Lake.QueryApi.Access;
 
 /// <summary>Answers "what may this agency read now" for every data path, from the catalogue, the approved requests and
 /// the accepted agreements. Lookups run thousands a second, so the answer is kept per agency and worked out again only
-/// when something it rests on changes: this process's own decisions at once, another process's within a second
+/// when something it rests on changes: this process's own decisions at once, another process's at the next refresh tick
 /// (<see cref="IPlatformStore.AccessStamp"/>), the catalogue with the engine's generation, a grant at its expiry.</summary>
 public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimeProvider clock, CalendarService calendar, GovShare.Lake.Audit.AuditLog audit)
 {
-    private static readonly TimeSpan StampInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, AccessProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private Grants? _grants;
 
-    private sealed record Grants(string Stamp, int Generation, IReadOnlyList<AccessRequest> Requests, IReadOnlyList<AgreementAcceptance> Agreements, DateTimeOffset CheckedAt);
+    private sealed record Grants(string Stamp, int Generation, IReadOnlyList<AccessRequest> Requests, IReadOnlyList<AgreementAcceptance> Agreements);
 
     /// <summary>The workflow, on this host's store, calendar and clock.</summary>
     public AccessWorkflow Workflow { get; } = new(store, () => calendar.Calendar, clock);
@@ -66,11 +65,28 @@ public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimePr
         return changed;
     }
 
+    /// <summary>Reads the grants again when another process changed them (the store's access stamp moved). Called on
+    /// the engine's refresh tick, so that a store held busy by another process delays this, never a data request.</summary>
+    public void Refresh()
+    {
+        var stamp = store.AccessStamp();
+        var grants = _grants;
+        if (grants is not null && grants.Stamp == stamp && grants.Generation == engine.Generation)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _profiles.Clear();
+            _grants = new Grants(stamp, engine.Generation, store.ListAccessRequests(), store.ListAgreements());
+        }
+    }
+
     private Grants Current()
     {
-        var now = clock.GetUtcNow();
         var grants = _grants;
-        if (grants is not null && grants.Generation == engine.Generation && now - grants.CheckedAt < StampInterval)
+        if (grants is not null && grants.Generation == engine.Generation)
         {
             return grants;
         }
@@ -78,20 +94,13 @@ public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimePr
         lock (_gate)
         {
             grants = _grants;
-            if (grants is not null && grants.Generation == engine.Generation && now - grants.CheckedAt < StampInterval)
+            if (grants is not null && grants.Generation == engine.Generation)
             {
                 return grants;
             }
 
-            var stamp = store.AccessStamp();
-            if (grants is not null && grants.Generation == engine.Generation && grants.Stamp == stamp)
-            {
-                _grants = grants with { CheckedAt = now };
-                return _grants;
-            }
-
             _profiles.Clear();
-            _grants = new Grants(stamp, engine.Generation, store.ListAccessRequests(), store.ListAgreements(), now);
+            _grants = new Grants(store.AccessStamp(), engine.Generation, store.ListAccessRequests(), store.ListAgreements());
             return _grants;
         }
     }

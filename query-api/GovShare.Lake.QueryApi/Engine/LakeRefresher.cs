@@ -23,6 +23,7 @@ internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index
                 try
                 {
                     engine.Refresh();
+                    access.Refresh();
 
                     // Access requests due are escalated, grants past their end expire: once a minute is soon enough
                     // for deadlines counted in working days (every read of a request sweeps too).

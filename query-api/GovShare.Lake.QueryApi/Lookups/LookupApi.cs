@@ -288,15 +288,19 @@ public static class LookupApi
         }
 
         var self = rows.Where(r => r.Part == "self").ToList();
-        if (self.Count == 0)
+        if (found.FirstOrDefault(r => r.Part == "self") is not { } any)
         {
             return NotFound(notFound);
         }
 
+        // Held only by resources not granted: the key is on record, its attributes are withheld (and named below).
+        var record = self.Count > 0
+            ? Consolidate(table, self, authorities.Of(table))
+            : new ConsolidatedRecord(table.QualifiedName, any.Key, new Dictionary<string, AttributeValue>(), [], []);
         var related = rows.Where(r => r.Part != "self").ToList();
         return TypedResults.Ok(new LookupAnswer(
             version,
-            Consolidate(table, self, authorities.Of(table)),
+            record,
             Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, authorities),
             Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, authorities),
             Withheld: withheld.Count == 0 ? null : withheld));

@@ -4,7 +4,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using GovShare.Lake.QueryApi.Access;
+using GovShare.Lake.Evidence;
 using GovShare.Lake.QueryApi.Engine;
+using GovShare.Lake.QueryApi.Evidence;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,7 +60,8 @@ public static partial class SqlQueryApi
     }
 
     /// <summary>Runs the statement and answers in the negotiated format.</summary>
-    internal static async Task<IResult> RunQuery(QueryRequest? request, HttpContext context, LakeEngine engine, AccessPolicy policy, ILoggerFactory loggers, [FromQuery] string? encoding)
+    internal static async Task<IResult> RunQuery(QueryRequest? request, HttpContext context, LakeEngine engine, AccessPolicy policy, EvidenceVault vault, TimeProvider clock,
+        ILoggerFactory loggers, [FromQuery] string? encoding)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Sql))
         {
@@ -126,15 +129,22 @@ public static partial class SqlQueryApi
             IResult Failed(DuckDBException ex, int linesBefore) =>
                 AccessProblems.ForMissingColumn(ex, tables, lease, profile) ?? Problems.Sql(Problems.FromDuckDb(ex, sql, linesBefore));
 
+            // Certificate data comes with a signed receipt over the exact bytes served.
+            Action<byte[]>? receipt = ExportEvidence.Touches(tables, engine)
+                ? bytes => ExportEvidence.Attach(context, vault, clock, "query:" + context.Audit().QueryHash, lease.Version, bytes)
+                : null;
+
             context.Response.Headers["X-Lake-Version"] = lease.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             try
             {
                 switch (format)
                 {
                     case ResultFormat.Json:
-                        return await AnswerJson(engine, lease, sql, offset, context);
+                        return await AnswerJson(engine, lease, sql, offset, context, receipt);
                     case ResultFormat.Parquet:
-                        return await AnswerParquet(engine, lease, sql, context);
+                        return await AnswerParquet(engine, lease, sql, context, receipt);
+                    case var streamed when receipt is not null:
+                        return await AnswerMaterialized(engine, lease, sql, streamed, csvEncoding, context, receipt);
                     default:
                         using (var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted))
                         {
@@ -195,7 +205,7 @@ public static partial class SqlQueryApi
         TypedResults.Problem($"the export ran longer than Engine:ExportTimeout ({engine.Options.ExportTimeout}) and was interrupted.",
             statusCode: StatusCodes.Status408RequestTimeout, title: "Export timed out");
 
-    private static async Task<IResult> AnswerJson(LakeEngine engine, LakeLease lease, string sql, long offset, HttpContext context)
+    private static async Task<IResult> AnswerJson(LakeEngine engine, LakeLease lease, string sql, long offset, HttpContext context, Action<byte[]>? receipt)
     {
         var cap = engine.Options.MaxRows;
         var paged = $"SELECT * FROM (\n{sql}\n) LIMIT {cap + 1} OFFSET {offset}";
@@ -227,15 +237,45 @@ public static partial class SqlQueryApi
             writer.WriteEndObject();
         }
 
-        return TypedResults.Bytes(buffer.ToArray(), "application/json");
+        var bytes = buffer.ToArray();
+        receipt?.Invoke(bytes);
+        return TypedResults.Bytes(bytes, "application/json");
     }
 
-    private static async Task<IResult> AnswerParquet(LakeEngine engine, LakeLease lease, string sql, HttpContext context)
+    /// <summary>A streamed format whose bytes must be signed before they are served: written to a file first.</summary>
+    private static async Task<IResult> AnswerMaterialized(LakeEngine engine, LakeLease lease, string sql, ResultFormat format, Encoding csvEncoding, HttpContext context,
+        Action<byte[]> receipt)
+    {
+        var path = Path.Combine(engine.ExportDirectory, $"query-{Guid.NewGuid():N}.{ResultFormats.Extension(format)}");
+        try
+        {
+            using (var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted))
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                context.Audit().Rows = await ResultFormats.StreamAsync(running, format, csvEncoding, file);
+            }
+
+            var bytes = await File.ReadAllBytesAsync(path, context.RequestAborted);
+            receipt(bytes);
+            return TypedResults.Bytes(bytes, ResultFormats.MediaType(format) + (format == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : ""));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<IResult> AnswerParquet(LakeEngine engine, LakeLease lease, string sql, HttpContext context, Action<byte[]>? receipt)
     {
         var path = Path.Combine(engine.ExportDirectory, $"query-{Guid.NewGuid():N}.parquet");
         try
         {
             ResultFormats.WriteParquet(engine, lease, sql, path, context.RequestAborted);
+            if (receipt is not null)
+            {
+                receipt(await File.ReadAllBytesAsync(path, context.RequestAborted));
+            }
+
             context.Response.ContentType = ResultFormats.MediaType(ResultFormat.Parquet);
             context.Response.ContentLength = new FileInfo(path).Length;
             await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan))

@@ -5,6 +5,7 @@ using GovShare.Lake.Catalogue;
 using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.Engine;
 using GovShare.Lake.QueryApi.Engine;
+using GovShare.Lake.QueryApi.Evidence;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Query;
 using GovShare.Lake.QueryApi.Results;
@@ -73,7 +74,7 @@ public static class ThemesApi
         return TypedResults.Ok(themes);
     }
 
-    internal static async Task<IResult> ExportTheme(string id, HttpContext context, LakeEngine engine, AccessPolicy policy,
+    internal static async Task<IResult> ExportTheme(string id, HttpContext context, LakeEngine engine, AccessPolicy policy, GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock,
         [FromQuery] string? format, [FromQuery] string? version, [FromQuery] long? since, [FromQuery] string? encoding)
     {
         var chosen = ResultFormats.FromName(format ?? "parquet");
@@ -112,6 +113,8 @@ public static class ThemesApi
             {
                 return AccessProblems.Denied([denial]);
             }
+
+            var certificates = ExportEvidence.Touches([AccessRules.ThemePrefix + theme.Id], engine);
 
             if (since is { } from && (from < 1 || from >= lease.Version))
             {
@@ -157,11 +160,27 @@ public static class ThemesApi
                         Prune(engine.ExportDirectory, theme.Id);
                     }
 
+                    if (certificates)
+                    {
+                        ExportEvidence.Attach(context, vault, clock, AccessRules.ThemePrefix + theme.Id, lease.Version, await File.ReadAllBytesAsync(path, context.RequestAborted));
+                    }
+
                     return TypedResults.PhysicalFile(path, ResultFormats.MediaType(ResultFormat.Parquet), name,
                         File.GetLastWriteTimeUtc(path), etag, enableRangeProcessing: true);
                 }
 
                 using var running = RunningQuery.Start(engine, lease, sql, context.RequestAborted, engine.Options.ExportTimeout);
+                if (certificates)
+                {
+                    // The receipt covers the exact bytes: they are written whole before they are served.
+                    using var buffer = new MemoryStream();
+                    context.Audit().Rows = await ResultFormats.StreamAsync(running, chosen.Value, csvEncoding, buffer);
+                    ExportEvidence.Attach(context, vault, clock, AccessRules.ThemePrefix + theme.Id, lease.Version, buffer.ToArray());
+                    context.Response.Headers.ETag = tag;
+                    context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = name }.ToString();
+                    return TypedResults.Bytes(buffer.ToArray(), ResultFormats.MediaType(chosen.Value) + (chosen == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : ""));
+                }
+
                 return await SqlQueryApi.StreamOrProblem(context, sql, null, () =>
                 {
                     context.Response.ContentType = ResultFormats.MediaType(chosen.Value) + (chosen == ResultFormat.Csv ? "; charset=" + csvEncoding.WebName : "");

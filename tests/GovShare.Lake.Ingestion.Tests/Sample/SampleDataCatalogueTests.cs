@@ -9,7 +9,8 @@ public sealed class SampleDataCatalogueTests : IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "govshare-sample-catalogue-" + Guid.NewGuid().ToString("N"));
 
-    private static string Committed()
+    /// <summary>The committed <c>sample-data/catalogue</c> folder.</summary>
+    internal static string Committed()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -32,7 +32,7 @@ internal static class AccessCalls
 
         using var response = await client.SendAsync(request);
         var bytes = await response.Content.ReadAsByteArrayAsync();
-        var isJson = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true && bytes.Length > 0;
+        var isJson = response.Content.Headers.ContentType?.MediaType is "application/json" or "application/problem+json" && bytes.Length > 0;
         return (response.StatusCode, isJson ? JsonDocument.Parse(bytes).RootElement.Clone() : default);
     }
 

@@ -207,7 +207,7 @@ public sealed partial class SharingEnforcementTests(AccessCityFixture city) : IC
         await AcceptAgreement(consumer, "themes.social_security");
         var (exported, _) = await Get(consumer, "/api/themes/social_security/export?format=jsonl");
         var (counted, count) = await Sql(consumer, "SELECT count(*) FROM themes.social_security");
-        var (wholeCount, _) = (HttpStatusCode.OK, (await Sql(granted, "SELECT count(*) FROM themes.social_security")).Body);
+        var (_, wholeCount) = await Sql(granted, "SELECT count(*) FROM themes.social_security");
         Assert.Equal(HttpStatusCode.OK, exported);
         Assert.Equal(HttpStatusCode.OK, counted);
         Assert.Equal(wholeCount.GetProperty("rows")[0][0].GetInt64(), count.GetProperty("rows")[0][0].GetInt64());

@@ -104,7 +104,7 @@ public sealed class SmTests
         Assert.True(Sm.Verify(published, Message, Sm.Sign(privateKey, Message)));
     }
 
-    /// <summary>Z_A and e are internal to the signer; computing them here with <see cref="Sm.Sm3Hex"/> from the
+    /// <summary>Z_A and e are internal to the signer; computing them here with <see cref="Sm.Sm3Hex(ReadOnlySpan{byte})"/> from the
     /// annexes' inputs checks the hashing the signature rests on step by step.</summary>
     [Fact]
     public void Sm3_Should_GiveTheAnnexesZaAndE_FromTheSignerIdCurveAndPublicKey()
