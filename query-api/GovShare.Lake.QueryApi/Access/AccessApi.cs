@@ -166,36 +166,28 @@ public static class AccessApi
     }
 
     internal static IResult Decide(string id, DecisionBody? body, HttpContext context, AccessPolicy policy, LakeEngine engine, IPlatformStore store, AuditLog audit) =>
-        Audited(context, audit, "DecideAccessRequest", ResourceOf(store, id), store, agency =>
+        Step(context, policy, store, audit, "DecideAccessRequest", id, agency =>
         {
             policy.Sweep();
-            var request = policy.Workflow.Decide(id, agency,
+            return policy.Workflow.Decide(id, agency,
                 new AccessDecision(body?.Approve ?? false, body?.Reasons, body?.Fields, body?.Mask, body?.Until, body?.LegalBasis, body?.Provider),
                 engine.Catalogue.Select(r => r.Entry).ToList());
-            policy.Changed();
-            return TypedResults.Ok(request);
         });
 
     internal static IResult Escalate(string id, ReasonsBody? body, HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit) =>
-        Audited(context, audit, "EscalateAccessRequest", ResourceOf(store, id), store, agency =>
-        {
-            var request = policy.Workflow.Escalate(id, agency, body?.Reasons);
-            policy.Changed();
-            return TypedResults.Ok(request);
-        });
+        Step(context, policy, store, audit, "EscalateAccessRequest", id, agency => policy.Workflow.Escalate(id, agency, body?.Reasons));
 
     internal static IResult Withdraw(string id, HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit) =>
-        Audited(context, audit, "WithdrawAccessRequest", ResourceOf(store, id), store, agency =>
-        {
-            var request = policy.Workflow.Withdraw(id, agency);
-            policy.Changed();
-            return TypedResults.Ok(request);
-        });
+        Step(context, policy, store, audit, "WithdrawAccessRequest", id, agency => policy.Workflow.Withdraw(id, agency));
 
     internal static IResult Revoke(string id, ReasonsBody? body, HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit) =>
-        Audited(context, audit, "RevokeAccessRequest", ResourceOf(store, id), store, agency =>
+        Step(context, policy, store, audit, "RevokeAccessRequest", id, agency => policy.Workflow.Revoke(id, agency, body?.Reasons));
+
+    // One step of a request's life by the calling agency: audited, and the access profiles worked out again after it.
+    private static IResult Step(HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit, string action, string id, Func<Agency, AccessRequest> step) =>
+        Audited(context, audit, action, ResourceOf(store, id), store, agency =>
         {
-            var request = policy.Workflow.Revoke(id, agency, body?.Reasons);
+            var request = step(agency);
             policy.Changed();
             return TypedResults.Ok(request);
         });
