@@ -13,15 +13,16 @@ public static class CatalogueLoader
     {
         var entries = CatalogueYaml.LoadFolderFiles(folder);
 
-        // A sharing class changes only through the provider's proposal and the operator's approval, which the catalogue
-        // history then records: a file cannot change it, nor undo an approved change (checked before anything is stored).
+        // How an entry is shared changes only through the provider's proposal and the operator's approval, which the
+        // catalogue history then records: a file cannot change it (the class, presets and masks widen access alike), nor
+        // undo an approved change. Checked before anything is stored.
         foreach (var (file, entry) in entries)
         {
-            if (store.FindCatalogueEntry(entry.Id)?.Entry.Sharing.Class is { } current && current != entry.Sharing.Class)
+            if (store.FindCatalogueEntry(entry.Id)?.Entry.Sharing is { } current && Json(current) != Json(entry.Sharing))
             {
                 throw new LakeException(LakeErrorKind.InvalidInput,
-                    $"{Path.GetFileName(file)}: sharing.class: {entry.Id} is {CatalogueValidator.Name(current)} in the catalogue and {CatalogueValidator.Name(entry.Sharing.Class)} in the file; " +
-                    $"a class change is proposed by the provider (POST /api/catalogue/{entry.Id}/sharing-changes) and approved by the operator. Make the file say {CatalogueValidator.Name(current)}.");
+                    $"{Path.GetFileName(file)}: sharing: the file changes how {entry.Id} is shared (in the catalogue: {Json(current)}; in the file: {Json(entry.Sharing)}); " +
+                    $"a sharing change is proposed by the provider (POST /api/catalogue/{entry.Id}/sharing-changes) and approved by the operator. Make the file say what the catalogue says.");
             }
         }
 
@@ -36,4 +37,6 @@ public static class CatalogueLoader
 
         return results;
     }
+
+    private static string Json(SharingSpec sharing) => System.Text.Json.JsonSerializer.Serialize(sharing, DuckDbPlatformStore.Json);
 }

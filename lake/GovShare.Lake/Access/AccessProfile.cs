@@ -119,8 +119,8 @@ public static class AccessRules
             // (an unconditional theme over conditional data is no way around the data's own class).
             var feeding = catalogue.Where(e => theme.Sources.Contains(e.Target, StringComparer.Ordinal)).ToList();
             var missing = feeding.Where(e => datasets.GetValueOrDefault(e.Id) is not { IsFull: true }).Select(e => e.Id).ToList();
-            var own = grants.Where(g => g.Resource == resource).ToList();
-            if (own.Count > 0 && (accepted.Contains(resource) || theme.Sharing.Class == SharingClass.Unconditional))
+            var own = grants.Where(g => g.Resource == resource && (theme.Sharing.Class != SharingClass.NotShared || g.OperatorGrant)).ToList();
+            if (own.Count > 0 && accepted.Contains(resource))
             {
                 themeAccess[theme.Id] = Merge(own);
             }
@@ -152,7 +152,7 @@ public static class AccessRules
 
         // A not-shared resource opens only to a grant the operator made citing a legal basis: approvals given while the
         // entry was conditional do not carry over a change of class.
-        var own = grants.Where(g => g.Resource == resource && (sharing.Class != SharingClass.NotShared || !string.IsNullOrWhiteSpace(g.LegalBasis))).ToList();
+        var own = grants.Where(g => g.Resource == resource && (sharing.Class != SharingClass.NotShared || g.OperatorGrant)).ToList();
         if (own.Count == 0)
         {
             return (null, sharing.Class == SharingClass.Conditional
@@ -171,9 +171,11 @@ public static class AccessRules
         new(resource, sharingClass, $"access to {resource} is approved, but the data-use agreement (version {DataUseAgreement.Version}) has not been accepted for it.",
             $"read the agreement (GET /api/access/agreements/{resource}) and accept it (POST /api/access/agreements/{resource} {{\"version\": \"{DataUseAgreement.Version}\"}}).");
 
-    // Several approvals of one resource: the most generous field list and mask win (each was approved on its own).
+    // Several approvals of one resource: a field is readable when some grant covers it, and served in clear only when
+    // a grant that covers it leaves it unmasked (a narrow unmasked grant does not unmask the fields of a wide masked one).
     private static ResourceAccess Merge(List<AccessRequest> grants)
     {
+        static bool Covers(AccessRequest grant, string field) => grant.Fields is null || grant.Fields.Contains(field, StringComparer.Ordinal);
         HashSet<string>? fields = new(StringComparer.Ordinal);
         foreach (var grant in grants)
         {
@@ -186,7 +188,9 @@ public static class AccessRules
             fields.UnionWith(grant.Fields);
         }
 
-        var masked = grants.Select(g => (IEnumerable<string>)g.Masked).Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var masked = grants.SelectMany(g => g.Masked)
+            .Where(field => !grants.Any(g => Covers(g, field) && !g.Masked.Contains(field, StringComparer.Ordinal)))
+            .ToHashSet(StringComparer.Ordinal);
         return new ResourceAccess(fields, masked);
     }
 }

@@ -85,6 +85,10 @@ public sealed record AccessRequest
     /// <summary>The legal basis an operator's grant of a not-shared resource cites (ZZ 14, XY 15).</summary>
     public string? LegalBasis { get; init; }
 
+    /// <summary>True when the operator made the grant citing <see cref="LegalBasis"/>: only such a grant opens a
+    /// not-shared resource.</summary>
+    public bool OperatorGrant { get; init; }
+
     /// <summary>For data outside the catalogue that the operator decided to share: the agency that must supply it.</summary>
     public string? Provider { get; init; }
 

@@ -77,8 +77,15 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
         {
             var theme = themes.FirstOrDefault(t => AccessRules.ThemePrefix + t.Id == resource)
                 ?? throw new LakeException(LakeErrorKind.NotFound, $"there is no theme '{resource[AccessRules.ThemePrefix.Length..]}'; GET /api/themes lists them.");
-            sharing = theme.Sharing;
-            decider = sharing.Class == SharingClass.NotShared ? Operator : theme.Agency.Code;
+
+            // A theme draws on other agencies' data: the operator decides, and the masks its sources' providers set
+            // apply to the theme's columns of the same name unless the operator decides otherwise.
+            sharing = theme.Sharing with
+            {
+                Mask = catalogue.Where(e => theme.Sources.Contains(e.Target, StringComparer.Ordinal) && e.Sharing.Class != SharingClass.Unconditional)
+                    .SelectMany(e => e.Sharing.Mask).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            };
+            decider = Operator;
         }
         else
         {
@@ -135,11 +142,21 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
     /// <summary>The provider's (or, where it decides, the operator's) answer.</summary>
     /// <exception cref="LakeException">Unknown request, not the decider, not open, a refusal without reasons, a grant of
     /// not-shared data without legal basis.</exception>
-    public AccessRequest Decide(string id, Agency actor, AccessDecision decision, IReadOnlyList<CatalogueEntry> catalogue)
+    public AccessRequest Decide(string id, Agency actor, AccessDecision decision, IReadOnlyList<CatalogueEntry> catalogue, IReadOnlyList<ThemeDefinition> themes)
     {
         var now = clock.GetUtcNow();
         var request = Find(id);
         var isOperator = actor.Kind == AgencyKind.Operator;
+        var entry = catalogue.FirstOrDefault(e => e.Id == request.Resource);
+        var sharingClass = entry?.Sharing.Class
+            ?? themes.FirstOrDefault(t => AccessRules.ThemePrefix + t.Id == request.Resource)?.Sharing.Class
+            ?? SharingClass.NotShared;
+        if (sharingClass == SharingClass.NotShared && !isOperator)
+        {
+            // Also for a request filed while the entry was conditional: the class is the one in force now.
+            throw new LakeException(LakeErrorKind.Forbidden, $"{request.Resource ?? "data outside the catalogue"} is not shared: the operator decides request {id}.");
+        }
+
         var mayDecide = request.Status switch
         {
             AccessRequestStatus.Pending => request.Decider == actor.Code || (request.Decider == Operator && isOperator),
@@ -160,7 +177,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
                 throw Invalid("a refusal needs written reasons (XY 14).");
             }
 
-            return Save(request with
+            return Save(request.Status, request with
             {
                 Status = AccessRequestStatus.Refused,
                 Reasons = decision.Reasons.Trim(),
@@ -168,9 +185,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
             });
         }
 
-        var entry = catalogue.FirstOrDefault(e => e.Id == request.Resource);
-        var notShared = request.Resource is null || entry?.Sharing.Class == SharingClass.NotShared;
-        if (notShared && isOperator && string.IsNullOrWhiteSpace(decision.LegalBasis) && request.Resource is not null)
+        if (sharingClass == SharingClass.NotShared && string.IsNullOrWhiteSpace(decision.LegalBasis) && request.Resource is not null)
         {
             throw Invalid($"{request.Resource} is not shared: a grant must cite its legal basis (ZZ 14, XY 15).");
         }
@@ -197,7 +212,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
         }
 
         var deliverBy = request.Resource is null ? calendar().AddWorkingDays(now, SupplyDays) : (DateTimeOffset?)null;
-        return Save(request with
+        return Save(request.Status, request with
         {
             Status = AccessRequestStatus.Approved,
             Fields = fields,
@@ -205,6 +220,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
             Until = decision.Until ?? request.Until,
             Reasons = decision.Reasons?.Trim(),
             LegalBasis = decision.LegalBasis?.Trim(),
+            OperatorGrant = isOperator && !string.IsNullOrWhiteSpace(decision.LegalBasis),
             Provider = decision.Provider?.Trim(),
             DeliverBy = deliverBy,
             History = [.. request.History, new AccessRequestEvent(now, actor.Code, "approved",
@@ -223,8 +239,13 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
             throw new LakeException(LakeErrorKind.Conflict, $"request {id} is {Name(request.Status)}: only a refused request can be escalated by the consumer.");
         }
 
+        if (request.Decider == Operator || request.History.Any(e => e.Action == "escalated"))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, $"request {id} was refused by the operator, whose decision is final on the platform.");
+        }
+
         var now = clock.GetUtcNow();
-        return Save(request with
+        return Save(request.Status, request with
         {
             Status = AccessRequestStatus.Escalated,
             History = [.. request.History, new AccessRequestEvent(now, actor.Code, "escalated", reasons?.Trim() ?? "the consumer contests the refusal")],
@@ -242,7 +263,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
         }
 
         var now = clock.GetUtcNow();
-        return Save(request with { Status = AccessRequestStatus.Withdrawn, History = [.. request.History, new AccessRequestEvent(now, actor.Code, "withdrawn", null)] });
+        return Save(request.Status, request with { Status = AccessRequestStatus.Withdrawn, History = [.. request.History, new AccessRequestEvent(now, actor.Code, "withdrawn", null)] });
     }
 
     /// <summary>The provider (or the operator) takes an approval back, with reasons.</summary>
@@ -254,9 +275,11 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
             throw new LakeException(LakeErrorKind.Conflict, $"request {id} is {Name(request.Status)}: only an approval can be revoked.");
         }
 
-        if (actor.Kind != AgencyKind.Operator && actor.Code != request.Decider)
+        if (actor.Kind != AgencyKind.Operator && (actor.Code != request.Decider || request.History.Any(e => e.Action == "escalated")))
         {
-            throw new LakeException(LakeErrorKind.Forbidden, $"only {request.Decider} or the operator may revoke request {id}.");
+            throw new LakeException(LakeErrorKind.Forbidden, request.History.Any(e => e.Action == "escalated")
+                ? $"request {id} was decided by the operator after escalation: only the operator may revoke it."
+                : $"only {request.Decider} or the operator may revoke request {id}.");
         }
 
         if (string.IsNullOrWhiteSpace(reasons))
@@ -265,7 +288,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
         }
 
         var now = clock.GetUtcNow();
-        return Save(request with
+        return Save(request.Status, request with
         {
             Status = AccessRequestStatus.Revoked,
             Reasons = reasons.Trim(),
@@ -283,7 +306,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
         {
             if (request.Status == AccessRequestStatus.Pending && request.DueAt <= now && request.Decider != Operator)
             {
-                changed.Add(Save(request with
+                changed.Add(Save(request.Status, request with
                 {
                     Status = AccessRequestStatus.Escalated,
                     History = [.. request.History, new AccessRequestEvent(now, Platform, "escalated",
@@ -292,7 +315,7 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
             }
             else if (request.Status == AccessRequestStatus.Approved && request.Until is { } until && until <= now)
             {
-                changed.Add(Save(request with
+                changed.Add(Save(request.Status, request with
                 {
                     Status = AccessRequestStatus.Expired,
                     History = [.. request.History, new AccessRequestEvent(now, Platform, "expired", $"until {ChinaTime.ToChina(until):yyyy-MM-dd HH:mm}")],
@@ -384,9 +407,14 @@ public sealed class AccessWorkflow(IPlatformStore store, Func<WorkingCalendar> c
     private AccessRequest Find(string id) =>
         store.FindAccessRequest(id) ?? throw new LakeException(LakeErrorKind.NotFound, $"there is no access request '{id}'.");
 
-    private AccessRequest Save(AccessRequest request)
+    // Saved only if nobody changed the request's status meanwhile (the sweep runs alongside every decision).
+    private AccessRequest Save(AccessRequestStatus expected, AccessRequest request)
     {
-        store.SaveAccessRequest(request);
+        if (!store.SaveAccessRequest(request, expected))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, $"request {request.Id} changed while this step was made; read it again.");
+        }
+
         return request;
     }
 

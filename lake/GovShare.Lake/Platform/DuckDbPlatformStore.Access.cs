@@ -7,13 +7,28 @@ namespace GovShare.Lake.Platform;
 public sealed partial class DuckDbPlatformStore
 {
     /// <inheritdoc />
-    public void SaveAccessRequest(AccessRequest request)
+    public bool SaveAccessRequest(AccessRequest request, AccessRequestStatus? expected = null)
     {
         using var connection = Connect();
-        Execute(connection, "INSERT OR REPLACE INTO access_requests VALUES ($id, $rq, $d, $res, $s, $doc, $t)",
+        (string, object?)[] values =
+        [
             ("id", request.Id), ("rq", request.Requester), ("d", request.Decider), ("res", request.Resource),
-            ("s", JsonNamingPolicy.SnakeCaseLower.ConvertName(request.Status.ToString())), ("doc", JsonSerializer.Serialize(request, Json)), ("t", DateTime.UtcNow));
+            ("s", StatusName(request.Status)), ("doc", JsonSerializer.Serialize(request, Json)), ("t", DateTime.UtcNow),
+        ];
+        if (expected is not { } before)
+        {
+            Execute(connection, "INSERT OR REPLACE INTO access_requests VALUES ($id, $rq, $d, $res, $s, $doc, $t)", values);
+            return true;
+        }
+
+        // One statement: the status read and the write cannot be split by another writer.
+        using var command = Command(connection,
+            "UPDATE access_requests SET decider = $d, resource = $res, status = $s, document = $doc, updated_at = $t WHERE request_id = $id AND status = $was AND requester = $rq",
+            [.. values, ("was", StatusName(before))]);
+        return command.ExecuteNonQuery() == 1;
     }
+
+    private static string StatusName(AccessRequestStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 
     /// <inheritdoc />
     public AccessRequest? FindAccessRequest(string id) => Documents<AccessRequest>("SELECT document FROM access_requests WHERE request_id = $id", ("id", id)).FirstOrDefault();

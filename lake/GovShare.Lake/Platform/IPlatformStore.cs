@@ -96,8 +96,9 @@ public interface IPlatformStore
     /// <summary>Every theme, by id.</summary>
     IReadOnlyList<ThemeDefinition> ListThemes();
 
-    /// <summary>Saves an access request (inserted or replaced whole; its history travels with it).</summary>
-    void SaveAccessRequest(GovShare.Lake.Access.AccessRequest request);
+    /// <summary>Saves an access request (inserted or replaced whole; its history travels with it). With
+    /// <paramref name="expected"/>, only if the stored request still has that status; false when it has not.</summary>
+    bool SaveAccessRequest(GovShare.Lake.Access.AccessRequest request, GovShare.Lake.Access.AccessRequestStatus? expected = null);
 
     /// <summary>An access request by id, or null.</summary>
     GovShare.Lake.Access.AccessRequest? FindAccessRequest(string id);

@@ -126,12 +126,11 @@ public static class AccessApi
             return TypedResults.Created($"/api/access-requests/{request.Id}", request);
         });
 
-    internal static IResult List(HttpContext context, AccessPolicy policy, IPlatformStore store, [FromQuery] string? role, [FromQuery] string? status)
+    internal static IResult List(HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit, [FromQuery] string? role, [FromQuery] string? status) =>
+        Audited(context, audit, "ListAccessRequests", null, store, agency => ListFor(agency, policy, store, role, status));
+
+    private static IResult ListFor(Agency agency, AccessPolicy policy, IPlatformStore store, string? role, string? status)
     {
-        if (Caller(context, store) is not { } agency)
-        {
-            return TypedResults.Unauthorized();
-        }
 
         policy.Sweep();
         var all = store.ListAccessRequests();
@@ -151,19 +150,15 @@ public static class AccessApi
         return TypedResults.Ok(found.OrderByDescending(r => r.CreatedAt).ToList());
     }
 
-    internal static IResult Get(string id, HttpContext context, AccessPolicy policy, IPlatformStore store)
-    {
-        if (Caller(context, store) is not { } agency)
+    internal static IResult Get(string id, HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit) =>
+        Audited(context, audit, "GetAccessRequest", ResourceOf(store, id), store, agency =>
         {
-            return TypedResults.Unauthorized();
-        }
-
-        policy.Sweep();
-        return store.FindAccessRequest(id) is { } request
-            && (request.Requester == agency.Code || request.Decider == agency.Code || request.Provider == agency.Code || agency.Kind == AgencyKind.Operator)
-            ? TypedResults.Ok(request)
-            : TypedResults.Problem($"there is no access request '{id}' visible to this agency.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-    }
+            policy.Sweep();
+            return store.FindAccessRequest(id) is { } request
+                && (request.Requester == agency.Code || request.Decider == agency.Code || request.Provider == agency.Code || agency.Kind == AgencyKind.Operator)
+                ? TypedResults.Ok(request)
+                : TypedResults.Problem($"there is no access request '{id}' visible to this agency.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        });
 
     internal static IResult Decide(string id, DecisionBody? body, HttpContext context, AccessPolicy policy, LakeEngine engine, IPlatformStore store, AuditLog audit) =>
         Step(context, policy, store, audit, "DecideAccessRequest", id, agency =>
@@ -171,7 +166,7 @@ public static class AccessApi
             policy.Sweep();
             return policy.Workflow.Decide(id, agency,
                 new AccessDecision(body?.Approve ?? false, body?.Reasons, body?.Fields, body?.Mask, body?.Until, body?.LegalBasis, body?.Provider),
-                engine.Catalogue.Select(r => r.Entry).ToList());
+                engine.Catalogue.Select(r => r.Entry).ToList(), engine.Themes);
         });
 
     internal static IResult Escalate(string id, ReasonsBody? body, HttpContext context, AccessPolicy policy, IPlatformStore store, AuditLog audit) =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GovShare.Lake.Access;
+using GovShare.Lake.Catalogue;
 using GovShare.Lake.Platform;
 using GovShare.Lake.QueryApi.Calendar;
 using GovShare.Lake.QueryApi.Engine;
@@ -12,11 +13,14 @@ namespace GovShare.Lake.QueryApi.Access;
 /// (<see cref="IPlatformStore.AccessStamp"/>), the catalogue with the engine's generation, a grant at its expiry.</summary>
 public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimeProvider clock, CalendarService calendar, GovShare.Lake.Audit.AuditLog audit)
 {
-    private readonly ConcurrentDictionary<string, AccessProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private Grants? _grants;
 
-    private sealed record Grants(string Stamp, int Generation, IReadOnlyList<AccessRequest> Requests, IReadOnlyList<AgreementAcceptance> Agreements);
+    private sealed record Grants(string Stamp, int Generation, IReadOnlyList<CatalogueEntry> Catalogue, IReadOnlyList<ThemeDefinition> Themes,
+        IReadOnlyList<AccessRequest> Requests, IReadOnlyList<AgreementAcceptance> Agreements)
+    {
+        public ConcurrentDictionary<string, AccessProfile> Profiles { get; } = new(StringComparer.Ordinal);
+    }
 
     /// <summary>The workflow, on this host's store, calendar and clock.</summary>
     public AccessWorkflow Workflow { get; } = new(store, () => calendar.Calendar, clock);
@@ -24,15 +28,17 @@ public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimePr
     /// <summary>What the agency may read now.</summary>
     public AccessProfile For(string agency)
     {
+        // Profiles live in the snapshot of grants they were worked out from: a profile from grants replaced meanwhile is
+        // stored in the replaced snapshot and never served again.
         var grants = Current();
         var now = clock.GetUtcNow();
-        if (_profiles.TryGetValue(agency, out var known) && (known.ValidUntil is null || known.ValidUntil > now))
+        if (grants.Profiles.TryGetValue(agency, out var known) && (known.ValidUntil is null || known.ValidUntil > now))
         {
             return known;
         }
 
-        var profile = AccessRules.For(agency, engine.Catalogue.Select(r => r.Entry).ToList(), engine.Themes, grants.Requests, grants.Agreements, now);
-        _profiles[agency] = profile;
+        var profile = AccessRules.For(agency, grants.Catalogue, grants.Themes, grants.Requests, grants.Agreements, now);
+        grants.Profiles[agency] = profile;
         return profile;
     }
 
@@ -42,7 +48,6 @@ public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimePr
         lock (_gate)
         {
             _grants = null;
-            _profiles.Clear();
         }
     }
 
@@ -78,8 +83,7 @@ public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimePr
 
         lock (_gate)
         {
-            _profiles.Clear();
-            _grants = new Grants(stamp, engine.Generation, store.ListAccessRequests(), store.ListAgreements());
+            _grants = Load(stamp);
         }
     }
 
@@ -99,9 +103,15 @@ public sealed class AccessPolicy(LakeEngine engine, IPlatformStore store, TimePr
                 return grants;
             }
 
-            _profiles.Clear();
-            _grants = new Grants(store.AccessStamp(), engine.Generation, store.ListAccessRequests(), store.ListAgreements());
+            _grants = Load(store.AccessStamp());
             return _grants;
         }
+    }
+
+    // The generation first: a catalogue read after it is at least as new, so a later generation check reloads.
+    private Grants Load(string stamp)
+    {
+        var generation = engine.Generation;
+        return new Grants(stamp, generation, engine.Catalogue.Select(r => r.Entry).ToList(), engine.Themes, store.ListAccessRequests(), store.ListAgreements());
     }
 }

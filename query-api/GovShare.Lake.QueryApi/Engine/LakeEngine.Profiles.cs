@@ -17,6 +17,15 @@ public sealed partial class LakeEngine
 
     private ProfileCatalog ProfileFor(VersionCatalog catalog, AccessProfile access)
     {
+        // Built ones are found without waiting for another profile's build.
+        lock (_gate)
+        {
+            if (catalog.Profiles.TryGetValue(access.Key, out var built))
+            {
+                return built;
+            }
+        }
+
         lock (catalog.ProfileGate)
         {
             lock (_gate)

@@ -402,9 +402,17 @@ public sealed partial class LakeEngine : IDisposable
         var usable = new List<ThemeDefinition>();
         foreach (var theme in themes)
         {
-            if (SqlSandbox.Check(connection, theme.Sql) is { } problem)
+            var named = new List<string>();
+            if (SqlSandbox.Check(connection, theme.Sql, named) is { } problem)
             {
                 LogThemeRefused(theme.Id, problem.Message);
+                continue;
+            }
+
+            // Access to a theme is worked out from the base tables it declares: its SQL may read those and nothing else.
+            if (named.FirstOrDefault(view => !theme.Sources.Contains(view, StringComparer.OrdinalIgnoreCase)) is { } undeclared)
+            {
+                LogThemeRefused(theme.Id, $"its SQL reads {undeclared}, which is not among the base tables it declares ({string.Join(", ", theme.Sources)}).");
                 continue;
             }
 

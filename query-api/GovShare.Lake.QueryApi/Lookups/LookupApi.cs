@@ -148,8 +148,12 @@ public static class LookupApi
         if (field != "uscc")
         {
             // Older keys lead to the entity's credit code; then the lookup is the same as by credit code.
-            var (_, matches, _) = index.Find(key, ("self", LookupIndex.Entities, field == "orgCode" ? "org_code" : "licence_reg_no"));
-            var usccs = matches.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
+            // Only through rows the agency may read, by a column it may read in clear: the link is data too.
+            var column = field == "orgCode" ? "org_code" : "licence_reg_no";
+            var (_, matches, _) = index.Find(key, ("self", LookupIndex.Entities, column));
+            var profile = policy.For(context.Party().Agency);
+            var usccs = matches.Where(m => profile.Dataset(m.Dataset) is { } access && access.Allows(column) && !access.Masked.Contains(column))
+                .Select(m => m.Key).Distinct(StringComparer.Ordinal).ToList();
             if (usccs.Count > 1)
             {
                 return TypedResults.Problem($"{usccs.Count} entities are recorded with this {field}: {string.Join(", ", usccs)}; look them up by unified social credit code.",
@@ -194,7 +198,7 @@ public static class LookupApi
         return TypedResults.Ok(answer with { Evidence = receipt });
     }
 
-    internal static Results<Ok<PlacesAnswer>, ProblemHttpResult> GetPlaces(string divisionCode, LakeEngine engine)
+    internal static Results<Ok<PlacesAnswer>, ProblemHttpResult> GetPlaces(string divisionCode, LakeEngine engine, AccessPolicy policy, HttpContext context)
     {
         // Retired and changed codes are looked up too (their history is the point), so only the form is checked.
         if (divisionCode.Length != 6 || !divisionCode.All(char.IsAsciiDigit))
@@ -202,7 +206,13 @@ public static class LookupApi
             return TypedResults.Problem("divisionCode must be 6 digits (GB/T 2260).", statusCode: StatusCodes.Status400BadRequest, title: "Invalid key");
         }
 
-        using var lease = engine.Pin(null);
+        var profile = policy.For(context.Party().Agency);
+        using var lease = engine.Pin(null, profile);
+        if (AccessProblems.ForViews(["geo.places"], lease, profile) is { } denied)
+        {
+            return denied;
+        }
+
         using var connection = engine.Connect(lease);
         var periods = Rows(connection, "SELECT * FROM geo.divisions WHERE code = $c ORDER BY valid_from", divisionCode, int.MaxValue, out _);
         var places = Rows(connection, $"SELECT * FROM geo.places WHERE division_code = $c ORDER BY place_id LIMIT {MaxPlaces + 1}", divisionCode, MaxPlaces, out var truncated);
@@ -267,14 +277,16 @@ public static class LookupApi
     {
         // The sharing classes: rows of resources not granted are left out and named; granted rows lose the fields the
         // grant leaves out and are masked where it says so.
-        var (rows, withheld) = Permitted(found, policy.For(context.Party().Agency));
+        var (rows, withheld, hidden) = Permitted(found, policy.For(context.Party().Agency));
 
-        // The audit trail records whose data was served: the record's key and those of the persons and entities served
-        // with it (a licence's holder, the entities a person represents), as keyed hashes.
+        // The audit trail records whose data was looked up and served: the record's key and those of the persons and
+        // entities served with it (a licence's holder, the entities a person represents), as keyed hashes of the stored
+        // (unmasked) keys; the resources served and those withheld.
         var audit = context.Audit();
-        audit.Touch(rows.Select(r => r.Part switch { "licence" => BaseDatabaseCatalog.Licences.QualifiedName, "entity" => BaseDatabaseCatalog.Entities.QualifiedName, _ => table.QualifiedName }).Append(table.QualifiedName));
+        audit.Touch(rows.Select(r => r.Part switch { "licence" => BaseDatabaseCatalog.Licences.QualifiedName, "entity" => BaseDatabaseCatalog.Entities.QualifiedName, _ => table.QualifiedName })
+            .Append(table.QualifiedName).Concat(withheld.Select(w => "withheld:" + w.Resource)));
         audit.Rows = rows.Count;
-        foreach (var row in rows)
+        foreach (var row in found.Where(r => !hidden.Contains(r)))
         {
             if (row.Part != "licence" && table != BaseDatabaseCatalog.Licences)
             {
@@ -288,7 +300,9 @@ public static class LookupApi
         }
 
         var self = rows.Where(r => r.Part == "self").ToList();
-        if (found.FirstOrDefault(r => r.Part == "self") is not { } any)
+
+        // A key held only in not-shared resources the agency may not read is not on record for it.
+        if (found.FirstOrDefault(r => r.Part == "self" && !hidden.Contains(r)) is not { } any)
         {
             return NotFound(notFound);
         }
@@ -309,17 +323,28 @@ public static class LookupApi
     /// <summary>The columns a related part was found by: a grant that leaves the column out must not reveal the link.</summary>
     private static readonly Dictionary<string, string> LinkColumns = new(StringComparer.Ordinal) { ["licence"] = "holder_key", ["entity"] = "legal_rep_id_number" };
 
-    private static (List<ProviderRow> Rows, List<WithheldResource> Withheld) Permitted(IReadOnlyList<ProviderRow> rows, AccessProfile profile)
+    /// <summary>The key attribute of each related part, masked in the answer's keys when a grant masks it.</summary>
+    private static readonly Dictionary<string, string> PartKeys = new(StringComparer.Ordinal) { ["licence"] = "licence_no", ["entity"] = "uscc" };
+
+    private static (List<ProviderRow> Rows, List<WithheldResource> Withheld, HashSet<ProviderRow> Hidden) Permitted(IReadOnlyList<ProviderRow> rows, AccessProfile profile)
     {
         var permitted = new List<ProviderRow>(rows.Count);
+        var hidden = new HashSet<ProviderRow>(ReferenceEqualityComparer.Instance);
         var withheld = new Dictionary<string, (HashSet<string> Attributes, string Reason, string How)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (profile.Dataset(row.Dataset) is not { } access)
             {
                 var denial = profile.Denied.GetValueOrDefault(row.Dataset);
+                if (denial is null || denial.Class == GovShare.Lake.Catalogue.SharingClass.NotShared)
+                {
+                    // Not shared: that the key is in the resource at all is withheld too.
+                    hidden.Add(row);
+                    continue;
+                }
+
                 var entry = withheld.TryGetValue(row.Dataset, out var known) ? known
-                    : (Attributes: new HashSet<string>(StringComparer.Ordinal), Reason: denial?.Reason ?? $"{row.Dataset} is not granted.", How: denial?.HowToRequest ?? "");
+                    : (Attributes: new HashSet<string>(StringComparer.Ordinal), Reason: denial.Reason, How: denial.HowToRequest);
                 entry.Attributes.UnionWith(Attributes(row.Payload));
                 withheld[row.Dataset] = entry;
                 continue;
@@ -331,8 +356,10 @@ public static class LookupApi
                 continue;
             }
 
-            if (LinkColumns.TryGetValue(row.Part, out var link) && !access.Allows(link))
+            // A related record found through a field the agency may not read in clear would reveal that field.
+            if (LinkColumns.TryGetValue(row.Part, out var link) && (!access.Allows(link) || access.Masked.Contains(link)))
             {
+                hidden.Add(row);
                 continue;
             }
 
@@ -346,11 +373,12 @@ public static class LookupApi
                 withheld[row.Dataset] = entry;
             }
 
-            permitted.Add(row with { Payload = Restrict(row.Payload, access) });
+            var key = PartKeys.TryGetValue(row.Part, out var keyAttribute) && access.Masked.Contains(keyAttribute) ? FieldMask.Mask(keyAttribute, row.Key) : row.Key;
+            permitted.Add(row with { Key = key, Payload = Restrict(row.Payload, access) });
         }
 
         return (permitted, withheld.OrderBy(w => w.Key, StringComparer.Ordinal)
-            .Select(w => new WithheldResource(w.Key, w.Value.Attributes.Order(StringComparer.Ordinal).ToList(), w.Value.Reason, w.Value.How)).ToList());
+            .Select(w => new WithheldResource(w.Key, w.Value.Attributes.Order(StringComparer.Ordinal).ToList(), w.Value.Reason, w.Value.How)).ToList(), hidden);
     }
 
     private static IEnumerable<string> Attributes(JsonElement payload) =>

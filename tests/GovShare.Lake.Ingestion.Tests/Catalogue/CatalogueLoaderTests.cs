@@ -28,10 +28,23 @@ public sealed class CatalogueLoaderTests : IDisposable
 
         var error = Assert.Throws<LakeException>(() => CatalogueLoader.Load(_lake.Store, _folder, _lake.Clock));
 
-        Assert.Contains("hrss.insured.yaml: sharing.class", error.Message, StringComparison.Ordinal);
+        Assert.Contains("hrss.insured.yaml: sharing:", error.Message, StringComparison.Ordinal);
         Assert.Contains("/api/catalogue/hrss.insured/sharing-changes", error.Message, StringComparison.Ordinal);
         Assert.Equal(SharingClass.Conditional, _lake.Store.FindCatalogueEntry("hrss.insured")!.Entry.Sharing.Class);
         Assert.Equal(1, _lake.Store.FindCatalogueEntry("amr.entities")!.Revision);
+    }
+
+    [Fact]
+    public void Load_Should_RefuseAWiderPreset_When_AFileChangesTheAutoApproval()
+    {
+        CatalogueLoader.Load(_lake.Store, _folder, _lake.Clock);
+        var file = Path.Combine(_folder, "hrss.insured.yaml");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("purposeCategories: [social_assistance, employment_service]", "purposeCategories: []", StringComparison.Ordinal));
+
+        var error = Assert.Throws<LakeException>(() => CatalogueLoader.Load(_lake.Store, _folder, _lake.Clock));
+
+        Assert.Contains("sharing-changes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["social_assistance", "employment_service"], _lake.Store.FindCatalogueEntry("hrss.insured")!.Entry.Sharing.AutoApprove!.PurposeCategories);
     }
 
     [Fact]

@@ -78,6 +78,9 @@ public sealed class AccessRequestLifecycleTests(LifecycleCityFixture city) : ICl
         Assert.Equal(HttpStatusCode.OK, (await Post(operatorClient, $"/api/access-requests/{id}/decision", new { approve = true, reasons = "符合共享条件" })).Status);
         await AcceptAgreement(consumer, "tax.taxpayers");
         Assert.Equal(HttpStatusCode.OK, (await Sql(consumer, "SELECT count(*) FROM src.\"tax.taxpayers\"")).Status);
+
+        // The operator's decision after escalation is not the provider's to take back.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post(tax, $"/api/access-requests/{id}/revoke", new { reasons = "不同意" })).Status);
     }
 
     [Fact]
@@ -102,6 +105,7 @@ public sealed class AccessRequestLifecycleTests(LifecycleCityFixture city) : ICl
         Assert.Equal(HttpStatusCode.OK, finalRefusal);
         Assert.Equal("refused", final.GetProperty("status").GetString());
         Assert.Equal(["submitted", "refused", "escalated", "refused"], final.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToList());
+        Assert.Equal(HttpStatusCode.Conflict, (await Post(consumer, $"/api/access-requests/{id}/escalate", new { reasons = "again" })).Status);
     }
 
     [Fact]
