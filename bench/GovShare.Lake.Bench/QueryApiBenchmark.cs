@@ -169,6 +169,9 @@ internal static class QueryApiBenchmark
         if (!DemoLake.IsEmpty(layout, store))
         {
             progress.WriteLine(Inv($"reusing the lake in {layout.Root} (--persons is ignored: the lake keeps the city it was seeded with)"));
+
+            // A lake seeded before access requests existed: the demo consumer's grants, as a new seeding gives them.
+            DemoLake.GrantDemoAccess(store, Consumer, TimeProvider.System);
             return new SeedFigures(layout.Root, true, 0, 0);
         }
 

@@ -48,8 +48,11 @@ public static class DemoLake
 
     /// <summary>The demo city's operations centre holds approved, unmasked requests for every conditional entry, with the
     /// data-use agreement accepted, so that the demo shows every base database whole; the housing fund centre holds none,
-    /// so that it shows what an agency without grants sees (and can file requests).</summary>
-    private static void GrantDemoAccess(IPlatformStore store, string consumer, TimeProvider clock)
+    /// so that it shows what an agency without grants sees (and can file requests). Safe to run again.</summary>
+    /// <param name="store">The platform store.</param>
+    /// <param name="consumer">The consumer to grant.</param>
+    /// <param name="clock">The clock.</param>
+    public static void GrantDemoAccess(IPlatformStore store, string consumer, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         foreach (var entry in store.ListCatalogue().Select(r => r.Entry).Where(e => e.Sharing.Class == SharingClass.Conditional))
