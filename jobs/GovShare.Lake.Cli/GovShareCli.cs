@@ -21,6 +21,7 @@ internal static class GovShareCli
         root.Subcommands.Add(InboxCommand.Create(console));
         root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(CalendarCommand.Create(console));
+        root.Subcommands.Add(FreshnessCommand.Create(console));
         root.Subcommands.Add(EvidenceCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(AgencyCommand.Create(console));

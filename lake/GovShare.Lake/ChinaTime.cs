@@ -7,6 +7,9 @@ public static class ChinaTime
     /// <summary>The offset of China Standard Time from UTC.</summary>
     public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
 
+    /// <summary>China Standard Time as a time zone (UTC+8 all year; no daylight saving since 1991), for schedules.</summary>
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.CreateCustomTimeZone("China Standard Time", Offset, "China Standard Time", "China Standard Time");
+
     /// <summary>The current instant in China Standard Time.</summary>
     public static DateTimeOffset Now(TimeProvider clock) => clock.GetUtcNow().ToOffset(Offset);
 

@@ -9,6 +9,7 @@ using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Health;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Lookups;
+using GovShare.Lake.QueryApi.Operations;
 using GovShare.Lake.QueryApi.Query;
 using GovShare.Lake.QueryApi.Themes;
 using Microsoft.AspNetCore.Authentication;
@@ -97,6 +98,7 @@ public static class QueryApiHost
         app.MapCalendarApi();
         app.MapEvidenceApi();
         app.MapAccessApi();
+        app.MapOperationsApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -47,6 +47,35 @@ public sealed class ServeCommandTests : IDisposable
             Assert.True(export.ExitCode == 0, export.Error);
             Assert.Equal("PAR1"u8.ToArray(), (await File.ReadAllBytesAsync(exported))[..4]);
 
+            // The freshness check the jobs run, from the command line against the same lake: the demo city was just
+            // delivered, so nothing is overdue; the states are then served by the API.
+            var freshness = await CliRunner.RunInProcessAsync(["freshness", "check", "--lake", _lake]);
+            Assert.True(freshness.ExitCode == 0, freshness.Out + freshness.Error);
+            Assert.Contains(freshness.OutLines, l => l.StartsWith("psb.household", StringComparison.Ordinal) && l.Contains("fresh", StringComparison.Ordinal));
+            var operatorKey = credentials.First(l => l.StartsWith("operator\t", StringComparison.Ordinal)).Split('\t')[2];
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/freshness?provider=psb"))
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorKey);
+                using var states = await client.SendAsync(request);
+                var listed = JsonDocument.Parse(await states.Content.ReadAsStringAsync()).RootElement;
+                Assert.Equal("fresh", listed.EnumerateArray().Single(r => r.GetProperty("status").GetProperty("entryId").GetString() == "psb.household")
+                    .GetProperty("status").GetProperty("state").GetString());
+            }
+
+            // The jobs' dashboard is the operator's.
+            using (var anonymous = await client.GetAsync(new Uri("/hangfire", UriKind.Relative)))
+            {
+                Assert.True(anonymous.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, anonymous.StatusCode.ToString());
+            }
+
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire"))
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorKey);
+                using var dashboard = await client.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+                Assert.Contains("GovShare Lake jobs", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
             // A service manager stops the host with SIGTERM: it must shut down cleanly, exit code 0.
             using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {

@@ -193,7 +193,8 @@ public static class CatalogueYaml
             Fields = fields!,
             Sharing = ReadSharing(root.Object("sharing")),
             UpdateDeadline = root.Enum("updateDeadline", UpdateDeadline.Within3Days,
-                ("real_time", UpdateDeadline.RealTime), ("within_3_days", UpdateDeadline.Within3Days), ("quarterly", UpdateDeadline.Quarterly)),
+                ("real_time", UpdateDeadline.RealTime), ("within_3_days", UpdateDeadline.Within3Days), ("quarterly", UpdateDeadline.Quarterly), ("custom", UpdateDeadline.Custom)),
+            Schedule = ReadSchedule(root.Object("schedule")),
             Provision = root.Strings("provision") ?? ["online_query"],
             Themes = root.Strings("themes") ?? [],
             Authoritative = root.Strings("authoritative") ?? [],
@@ -318,6 +319,18 @@ public static class CatalogueYaml
         marker?.EndObject();
         node.EndObject();
         return delivery;
+    }
+
+    private static UpdateSchedule? ReadSchedule(Node? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var schedule = new UpdateSchedule(node.String("cron", required: true) ?? "", node.Double("graceHours") ?? 0);
+        node.EndObject();
+        return schedule;
     }
 
     private static SharingSpec ReadSharing(Node? node)
@@ -636,7 +649,7 @@ public static class CatalogueYaml
         private static readonly string[] KnownKeys =
         [
             "id", "name", "description", "agency", "target", "key", "source", "delivery", "fields", "sharing", "updateDeadline",
-            "provision", "themes", "authoritative", "quarantineThreshold", "maxEndedShare", "zh", "en", "code", "column", "kind", "format", "encoding",
+            "provision", "themes", "authoritative", "schedule", "cron", "graceHours", "quarantineThreshold", "maxEndedShare", "zh", "en", "code", "column", "kind", "format", "encoding",
             "delimiter", "quote", "header", "columns", "sheet", "mode", "deletionMarker", "values", "target", "type", "required",
             "transform", "map", "identifier", "class", "legalBasis", "conditions", "mask", "autoApprove", "agencies", "agencyKinds", "purposeCategories",
         ];

@@ -8,6 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using GovShare.Lake.Platform;
+using GovShare.Lake.Jobs;
+using Hangfire;
+using Hangfire.Dashboard;
 
 namespace GovShare.Lake.Cli.Commands;
 
@@ -106,6 +109,17 @@ internal static class ServeCommand
                 });
                 builder.WebHost.UseUrls(url);
                 builder.Services.AddSingleton<IDeliveryService>(new DeliveryService(context.Ingestor));
+                builder.Services.AddSingleton(context.Layout);
+                builder.Services.AddSingleton(context.Ingestor);
+                builder.Services.AddPlatformJobs(builder.Configuration);
+            });
+
+            // The jobs' dashboard, for the operator only (the API key in the Authorization header, as everywhere).
+            app.UseHangfireDashboard("/hangfire", new DashboardOptions
+            {
+                Authorization = [new OperatorDashboardAuthorization()],
+                DashboardTitle = "GovShare Lake jobs",
+                AppPath = null,
             });
             await using (app)
             {
@@ -128,4 +142,11 @@ internal static class ServeCommand
         });
         return serve;
     }
+}
+
+/// <summary>The Hangfire dashboard is the operator's: the request must carry the operator's API key.</summary>
+internal sealed class OperatorDashboardAuthorization : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context) =>
+        GovShare.Lake.QueryApi.Identity.RequestParty.AgencyOf(context.GetHttpContext().User)?.Kind == AgencyKind.Operator;
 }

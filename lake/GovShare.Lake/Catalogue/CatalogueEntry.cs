@@ -68,7 +68,16 @@ public enum UpdateDeadline
 
     /// <summary>By exception: once a quarter, within the first 10 days of its first month.</summary>
     [JsonStringEnumMemberName("quarterly")] Quarterly,
+
+    /// <summary>Anything else: a cron schedule (China time) and a grace period (<see cref="CatalogueEntry.Schedule"/>).</summary>
+    [JsonStringEnumMemberName("custom")] Custom,
 }
+
+/// <summary>A custom delivery schedule: a delivery is due by each occurrence of the cron expression (China time) after
+/// the last one, plus the grace.</summary>
+/// <param name="Cron">Five-field cron expression (minute hour day month weekday), e.g. <c>0 2 * * 1</c>.</param>
+/// <param name="GraceHours">Hours after an occurrence before the delivery counts as late.</param>
+public sealed record UpdateSchedule(string Cron, double GraceHours = 0);
 
 /// <summary>How a delivery file is read.</summary>
 public sealed record SourceSpec
@@ -222,6 +231,9 @@ public sealed record CatalogueEntry
 
     /// <summary>The update deadline class.</summary>
     public UpdateDeadline UpdateDeadline { get; init; } = UpdateDeadline.Within3Days;
+
+    /// <summary>The schedule of a <see cref="UpdateDeadline.Custom"/> deadline.</summary>
+    public UpdateSchedule? Schedule { get; init; }
 
     /// <summary>Provision methods (PX 14): <c>online_query</c>, <c>bulk_download</c>, <c>system_integration</c>,
     /// <c>front_end_exchange</c>.</summary>

@@ -59,6 +59,24 @@ public static partial class CatalogueValidator
             Add("sharing.legalBasis", $"a {Name(entry.Sharing.Class)} entry needs the legal basis it rests on (ZZ 14, XY 15).");
         }
 
+        if (entry.UpdateDeadline == UpdateDeadline.Custom && entry.Schedule is null)
+        {
+            Add("schedule", "a custom update deadline needs a schedule: { cron: \"0 2 * * 1\", graceHours: 24 }.");
+        }
+
+        if (entry.Schedule is { } schedule)
+        {
+            if (!Freshness.FreshnessRules.TryParseCron(schedule.Cron, out var cronProblem))
+            {
+                Add("schedule.cron", $"'{schedule.Cron}' is not a cron expression (minute hour day month weekday): {cronProblem}");
+            }
+
+            if (schedule.GraceHours is < 0 or > 24 * 366)
+            {
+                Add("schedule.graceHours", $"{schedule.GraceHours} is not between 0 and a year of hours.");
+            }
+        }
+
         for (var i = 0; i < entry.Provision.Count; i++)
         {
             if (!KnownProvisionMethods.Contains(entry.Provision[i]))

@@ -107,6 +107,31 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
                 document VARCHAR NOT NULL,
                 updated_at TIMESTAMP NOT NULL);
             """),
+        (7, "jobs", """
+            CREATE TABLE job_runs (
+                run_id VARCHAR PRIMARY KEY,
+                job VARCHAR NOT NULL,
+                started_at TIMESTAMP NOT NULL,
+                finished_at TIMESTAMP,
+                outcome VARCHAR NOT NULL,
+                error VARCHAR,
+                summary VARCHAR);
+            CREATE TABLE freshness_states (
+                entry_id VARCHAR PRIMARY KEY,
+                document VARCHAR NOT NULL,
+                state VARCHAR NOT NULL,
+                changed_at TIMESTAMP NOT NULL,
+                checked_at TIMESTAMP NOT NULL);
+            CREATE TABLE notifications (
+                notification_id VARCHAR PRIMARY KEY,
+                created_at TIMESTAMP NOT NULL,
+                agency VARCHAR NOT NULL,
+                document VARCHAR NOT NULL);
+            CREATE TABLE agency_webhooks (
+                agency VARCHAR PRIMARY KEY,
+                url VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL);
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>

@@ -121,4 +121,38 @@ public interface IPlatformStore
     /// <summary>A value that changes whenever requests, acceptances or sharing changes do (cheap to read), so that a
     /// process can tell another process's decisions without reading them all.</summary>
     string AccessStamp();
+
+    /// <summary>When each catalogue entry was first catalogued (its first revision), by id.</summary>
+    IReadOnlyDictionary<string, DateTimeOffset> CatalogueRegisteredAt();
+
+    /// <summary>Records a job run (inserted or replaced by its id).</summary>
+    void RecordJobRun(JobRun run);
+
+    /// <summary>The latest job runs, newest first.</summary>
+    IReadOnlyList<JobRun> ListJobRuns(string? job = null, int limit = 100);
+
+    /// <summary>Replaces the recorded freshness of the given entries.</summary>
+    void SaveFreshness(IReadOnlyList<FreshnessRecord> records);
+
+    /// <summary>The recorded freshness of every entry.</summary>
+    IReadOnlyList<FreshnessRecord> ListFreshness();
+
+    /// <summary>Saves a notification (inserted or replaced by its id).</summary>
+    void SaveNotification(Notification notification);
+
+    /// <summary>A notification by id, or null.</summary>
+    Notification? FindNotification(string id);
+
+    /// <summary>Notifications, newest first, of one agency or all.</summary>
+    IReadOnlyList<Notification> ListNotifications(string? agency = null, int limit = 100);
+
+    /// <summary>Sets (or, with null, removes) an agency's webhook URL.</summary>
+    void SetWebhook(string agency, Uri? url, DateTimeOffset now);
+
+    /// <summary>An agency's webhook URL, or null.</summary>
+    Uri? FindWebhook(string agency);
+
+    /// <summary>When each dataset was delivered (committed, or the same file again) since an instant, and its last
+    /// delivery however old, by dataset id.</summary>
+    IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> DeliveryTimes(DateTimeOffset since);
 }

@@ -66,8 +66,10 @@ public sealed record TableVersionSummary(long LakeVersion, long TableVersion, Da
 /// <param name="Revisions">Catalogue revisions, oldest first.</param>
 /// <param name="Versions">Lake versions that changed its table, newest first (at most 100).</param>
 /// <param name="Sql">A theme's defining SQL.</param>
+/// <param name="Freshness">The entry's state against its update deadline at the last freshness check, or null before the first.</param>
 public sealed record CatalogueDetail(CatalogueSummary Summary, string Key, string? Conditions, IReadOnlyList<string> Provision, IReadOnlyList<string> Authoritative,
-    IReadOnlyList<SchemaColumn> Schema, IReadOnlyList<RevisionSummary> Revisions, IReadOnlyList<TableVersionSummary> Versions, string? Sql);
+    IReadOnlyList<SchemaColumn> Schema, IReadOnlyList<RevisionSummary> Revisions, IReadOnlyList<TableVersionSummary> Versions, string? Sql,
+    GovShare.Lake.Platform.FreshnessRecord? Freshness = null);
 
 /// <summary>The catalogue (GZ 9–10, PX 10): what may be shared, by whom, on what terms.</summary>
 public static class CatalogueApi
@@ -159,7 +161,8 @@ public static class CatalogueApi
             .Select(v => new TableVersionSummary(v.Version, v.Tables["src/" + id], v.CommittedAt))
             .Reverse().Take(100).ToList();
         return TypedResults.Ok(new CatalogueDetail(summary, entry.KeyColumn, entry.Sharing.Conditions, entry.Provision, entry.Authoritative, schema,
-            revisions.Select(r => new RevisionSummary(r.Revision, r.ValidFrom, r.Changes)).ToList(), versions, null));
+            revisions.Select(r => new RevisionSummary(r.Revision, r.ValidFrom, r.Changes)).ToList(), versions, null,
+            store.ListFreshness().FirstOrDefault(f => f.Status.EntryId == id)));
     }
 
     internal static IResult GetCatalogueJsonLd(LakeEngine engine, IPlatformStore store, HttpContext context)

@@ -1,0 +1,72 @@
+using GovShare.Lake.Calendar;
+using GovShare.Lake.Freshness;
+using GovShare.Lake.Jobs.Notifications;
+using GovShare.Lake.Platform;
+
+namespace GovShare.Lake.Jobs.Freshness;
+
+/// <summary>What one freshness check found.</summary>
+/// <param name="At">The moment checked.</param>
+/// <param name="Statuses">Every catalogue entry's state.</param>
+/// <param name="Changed">The entries whose state changed since the last check.</param>
+/// <param name="Notifications">The notifications made.</param>
+public sealed record FreshnessReport(DateTimeOffset At, IReadOnlyList<FreshnessStatus> Statuses, IReadOnlyList<string> Changed, IReadOnlyList<Notification> Notifications)
+{
+    /// <summary>True when an entry is overdue or delinquent.</summary>
+    public bool AnyOverdue => Statuses.Any(s => s.State is FreshnessState.Overdue or FreshnessState.Delinquent);
+}
+
+/// <summary>Checks every catalogue entry against its update deadline (GZ 17), records each state, and on a change tells
+/// the provider when an entry becomes overdue and the operator when it becomes delinquent. Safe to run twice: a state
+/// that has not changed notifies no one again.</summary>
+public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> calendar, FreshnessOptions options, Notifier notifier)
+{
+    /// <summary>The agency code the operator's notifications go to.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>Checks at <paramref name="now"/>.</summary>
+    public FreshnessReport Run(DateTimeOffset now)
+    {
+        var catalogue = store.ListCatalogue();
+        var since = now.AddMonths(-4);
+        var deliveries = store.DeliveryTimes(since);
+        var previous = store.ListFreshness().ToDictionary(r => r.Status.EntryId, StringComparer.Ordinal);
+        var registeredAt = store.CatalogueRegisteredAt();
+        var days = calendar();
+        var statuses = new List<FreshnessStatus>(catalogue.Count);
+        var records = new List<FreshnessRecord>(catalogue.Count);
+        var changed = new List<string>();
+        var notifications = new List<Notification>();
+        foreach (var revision in catalogue)
+        {
+            var entry = revision.Entry;
+            var registered = registeredAt.GetValueOrDefault(entry.Id, revision.ValidFrom);
+            var status = FreshnessRules.Evaluate(entry, registered, deliveries.GetValueOrDefault(entry.Id) ?? [], days, options, now);
+            statuses.Add(status);
+            var before = previous.GetValueOrDefault(entry.Id);
+            var isChange = before is null || before.Status.State != status.State;
+            records.Add(new FreshnessRecord(status, isChange ? now : before!.ChangedAt, now));
+            if (!isChange)
+            {
+                continue;
+            }
+
+            changed.Add(entry.Id);
+            var deadline = ChinaTime.ToChina(status.Deadline).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+            if (status.State == FreshnessState.Overdue || (status.State == FreshnessState.Delinquent && before?.Status.State is not FreshnessState.Overdue))
+            {
+                notifications.Add(notifier.Notify(entry.Agency.Code, "freshness_overdue", entry.Id,
+                    $"{entry.Id}（{entry.Name.Zh}）已超过更新时限 {deadline}，请尽快报送。/ {entry.Id} ({entry.Name.En}) missed its update deadline {deadline} (China time): {status.Reason}.", now));
+            }
+
+            if (status.State == FreshnessState.Delinquent)
+            {
+                notifications.Add(notifier.Notify(Operator, "freshness_delinquent", entry.Id,
+                    $"{entry.Agency.Code} 的 {entry.Id} 逾期超过宽限期（时限 {deadline}）。/ {entry.Id} of {entry.Agency.Code} is overdue beyond the grace period (deadline {deadline}).", now));
+            }
+        }
+
+        store.SaveFreshness(records);
+        return new FreshnessReport(now, statuses, changed, notifications);
+    }
+}

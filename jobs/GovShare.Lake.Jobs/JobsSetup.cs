@@ -1,0 +1,89 @@
+using GovShare.Lake.Freshness;
+using GovShare.Lake.Jobs.Notifications;
+using Hangfire;
+using Hangfire.InMemory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GovShare.Lake.Jobs;
+
+/// <summary>When the jobs run (cron, China time). Bound from <c>Jobs:</c>.</summary>
+public sealed record JobsOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Jobs";
+
+    /// <summary>Freshness check (default every 15 minutes).</summary>
+    public string Freshness { get; init; } = "*/15 * * * *";
+
+    /// <summary>Drop folders (default every minute).</summary>
+    public string Inbox { get; init; } = "* * * * *";
+
+    /// <summary>Webhook delivery of pending notifications (default every minute).</summary>
+    public string Webhooks { get; init; } = "* * * * *";
+
+    /// <summary>Access-request deadlines (default every 15 minutes).</summary>
+    public string Deadlines { get; init; } = "*/15 * * * *";
+
+    /// <summary>Optimize and vacuum (default 02:30 every night).</summary>
+    public string Maintenance { get; init; } = "30 2 * * *";
+
+    /// <summary>Problems with the values.</summary>
+    public IReadOnlyList<string> Validate() =>
+        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance) }
+            .Where(p => !FreshnessRules.TryParseCron(p.Item2, out _))
+            .Select(p => $"Jobs:{p.Item1} '{p.Item2}' is not a cron expression (minute hour day month weekday).")
+            .ToList();
+}
+
+/// <summary>Wires the scheduled jobs into a host: Hangfire with in-memory storage (the storage is the one line to change
+/// for a PostgreSQL-backed deployment), a server in the process, and the recurring jobs registered on every start.</summary>
+public static class JobsSetup
+{
+    /// <summary>Adds Hangfire, the job classes and their options.</summary>
+    public static IServiceCollection AddPlatformJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var jobs = configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
+        var problems = jobs.Validate().Concat((configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions()).Validate()).ToList();
+        if (problems.Count > 0)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, string.Join(" ", problems));
+        }
+
+        services.AddSingleton(jobs);
+        services.AddSingleton(configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions());
+        services.AddSingleton(configuration.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions());
+        services.AddSingleton(new HttpClient());
+        services.AddTransient<PlatformJobs>();
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(7) }));
+        services.AddHangfireServer(server =>
+        {
+            server.WorkerCount = 2;
+            server.ServerName = "govshare";
+        });
+        services.AddHostedService<RecurringJobsRegistration>();
+        return services;
+    }
+
+    // Registered on every start: the in-memory storage forgets them on restart.
+    private sealed class RecurringJobsRegistration(IRecurringJobManager manager, JobsOptions options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var china = new RecurringJobOptions { TimeZone = ChinaTime.Zone };
+            manager.AddOrUpdate<PlatformJobs>("freshness", jobs => jobs.CheckFreshness(), options.Freshness, china);
+            manager.AddOrUpdate<PlatformJobs>("inbox", jobs => jobs.ProcessInboxes(), options.Inbox, china);
+            manager.AddOrUpdate<PlatformJobs>("webhooks", jobs => jobs.DeliverWebhooks(), options.Webhooks, china);
+            manager.AddOrUpdate<PlatformJobs>("deadlines", jobs => jobs.WatchDeadlines(), options.Deadlines, china);
+            manager.AddOrUpdate<PlatformJobs>("maintenance", jobs => jobs.Maintain(), options.Maintenance, china);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using GovShare.Lake.Access;
+using GovShare.Lake.Audit;
+using GovShare.Lake.Calendar;
+using GovShare.Lake.Delta;
+using GovShare.Lake.Freshness;
+using GovShare.Lake.Ingestion.Ingest;
+using GovShare.Lake.Jobs.Freshness;
+using GovShare.Lake.Jobs.Notifications;
+using GovShare.Lake.Platform;
+using Hangfire;
+
+namespace GovShare.Lake.Jobs;
+
+/// <summary>The platform's scheduled jobs, as Hangfire runs them: each takes no payload (it reads what it needs from the
+/// lake when it runs), is safe to run twice, and records its run in the platform store.</summary>
+public sealed class PlatformJobs(
+    LakeLayout layout, IPlatformStore store, DeliveryIngestor ingestor, TimeProvider clock, FreshnessOptions freshness, WebhookOptions webhooks,
+    HttpClient http, IBackgroundJobClient background, AuditLog? audit = null)
+{
+    private JobRecorder Recorder => new(store, clock);
+
+    private Notifier Notifier => new(store, clock);
+
+    /// <summary>Every entry against its update deadline; notifications on changes; webhooks sent in a job of their own.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(600)]
+    public void CheckFreshness() => Recorder.Run("freshness", () =>
+    {
+        var report = new FreshnessCheck(store, () => WorkingCalendar.Load(layout.Root), freshness, Notifier).Run(clock.GetUtcNow());
+        if (report.Notifications.Any(n => n.WebhookStatus == "pending"))
+        {
+            background.Enqueue<PlatformJobs>(jobs => jobs.DeliverWebhooks());
+        }
+
+        return Summary(report);
+    });
+
+    /// <summary>Pending webhooks whose attempt is due.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(600)]
+    public void DeliverWebhooks() => Recorder.Run("webhooks", () =>
+    {
+        var delivered = new WebhookDelivery(store, http, webhooks, clock).DeliverDueAsync().GetAwaiter().GetResult();
+        return string.Create(CultureInfo.InvariantCulture, $"{delivered} delivered");
+    });
+
+    /// <summary>Every agency's drop folder; a file that fails goes to <c>failed/</c> with its report and the provider is told.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(3600)]
+    public void ProcessInboxes() => Recorder.Run("inbox", () =>
+    {
+        var results = new DropFolders(layout, store, ingestor, clock).ProcessAll();
+        foreach (var failed in results.Where(r => r.Failed))
+        {
+            Notifier.Notify(failed.Agency, "delivery_failed", failed.File,
+                $"投递文件 {failed.File}（{failed.DatasetId}）未入库，已移至 {failed.MovedTo}。/ The file {failed.File} for {failed.DatasetId} was not ingested and was moved to " +
+                $"{failed.MovedTo}: {failed.Problem ?? failed.Report?.Message ?? "see its report"}.");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{results.Count} files, {results.Count(r => r.Failed)} failed");
+    });
+
+    /// <summary>Access requests due are escalated to the operator, grants past their end expire (working days, from the calendar).</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(600)]
+    public void WatchDeadlines() => Recorder.Run("deadlines", () =>
+    {
+        var changed = new AccessWorkflow(store, () => WorkingCalendar.Load(layout.Root), clock).Sweep();
+        foreach (var request in changed)
+        {
+            audit?.Append(new AuditEvent(AccessWorkflow.Platform, null, null,
+                request.Status == AccessRequestStatus.Expired ? "ExpireAccessRequest" : "EscalateAccessRequest",
+                request.Resource is null ? [] : [request.Resource], null, [], null, "allowed", 200));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{changed.Count} requests escalated or expired");
+    });
+
+    /// <summary>Nightly: every table compacted and vacuumed (files no version within the retention needs).</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(3600)]
+    public void Maintain() => Recorder.Run("maintenance", () =>
+    {
+        var tables = store.ListCatalogue().Select(r => layout.ProviderTable(r.Entry.Id)).Append(layout.DivisionsTable).Where(DeltaTable.Exists).ToList();
+        long removed = 0;
+        foreach (var path in tables)
+        {
+            var table = DeltaTable.Open(path);
+            table.Optimize();
+            removed += table.Vacuum(clock: clock).Files.Count;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{tables.Count} tables optimized, {removed} files vacuumed");
+    });
+
+    private static string Summary(FreshnessReport report) => string.Create(CultureInfo.InvariantCulture,
+        $"{report.Statuses.Count} entries: {string.Join(", ", report.Statuses.GroupBy(s => s.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {FreshnessName(g.Key)}"))}; " +
+        $"{report.Changed.Count} changed, {report.Notifications.Count} notifications");
+
+    /// <summary>The API spelling of a state.</summary>
+    public static string FreshnessName(FreshnessState state) => state.ToString().ToLowerInvariant();
+}

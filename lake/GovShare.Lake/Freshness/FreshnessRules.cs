@@ -1,0 +1,199 @@
+using System.Text.Json.Serialization;
+using Cronos;
+using GovShare.Lake.Calendar;
+using GovShare.Lake.Catalogue;
+
+namespace GovShare.Lake.Freshness;
+
+/// <summary>Where a dataset stands against its update deadline (GZ 17).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FreshnessState>))]
+public enum FreshnessState
+{
+    /// <summary>Delivered in time; the next deadline is not near.</summary>
+    [JsonStringEnumMemberName("fresh")] Fresh,
+
+    /// <summary>The deadline falls within the warning window.</summary>
+    [JsonStringEnumMemberName("due")] Due,
+
+    /// <summary>The deadline has passed without a delivery (GZ 34, PX 24).</summary>
+    [JsonStringEnumMemberName("overdue")] Overdue,
+
+    /// <summary>Overdue for longer than the grace: the operator is told.</summary>
+    [JsonStringEnumMemberName("delinquent")] Delinquent,
+}
+
+/// <summary>How freshness is judged. Defaults follow GZ 17; every value can be set under <c>Freshness:</c>.</summary>
+public sealed record FreshnessOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Freshness";
+
+    /// <summary>Real-time data (certificates, documents): the longest time since the last delivery (default 15 min).</summary>
+    public TimeSpan RealTimeInterval { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Real-time data: due this long before the deadline (default 5 min).</summary>
+    public TimeSpan RealTimeWarning { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Real-time data: delinquent this long after the deadline (default 1 h).</summary>
+    public TimeSpan RealTimeGrace { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Other classes: due this long before the deadline (default 1 day).</summary>
+    public TimeSpan WarningWindow { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Other classes: delinquent this many working days after the deadline (default 3).</summary>
+    public int GraceWorkingDays { get; init; } = 3;
+
+    /// <summary>Problems with the values, for start-up validation.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (RealTimeInterval <= TimeSpan.Zero || RealTimeWarning < TimeSpan.Zero || RealTimeGrace < TimeSpan.Zero || WarningWindow < TimeSpan.Zero)
+        {
+            problems.Add("Freshness: RealTimeInterval must be positive; RealTimeWarning, RealTimeGrace and WarningWindow must not be negative.");
+        }
+
+        if (GraceWorkingDays is < 0 or > 60)
+        {
+            problems.Add($"Freshness:GraceWorkingDays is {GraceWorkingDays}; use 0 to 60.");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>One dataset's freshness at one moment.</summary>
+/// <param name="EntryId">The catalogue entry.</param>
+/// <param name="Provider">Its providing agency.</param>
+/// <param name="DeadlineClass">real_time, within_3_days, quarterly or custom.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="Deadline">The deadline that applies now.</param>
+/// <param name="LastDelivery">The last delivery (committed, or the same file again), or null.</param>
+/// <param name="LastMet">When a deadline was last met, or null.</param>
+/// <param name="Reason">Why, in words.</param>
+public sealed record FreshnessStatus(string EntryId, string Provider, string DeadlineClass, FreshnessState State, DateTimeOffset Deadline,
+    DateTimeOffset? LastDelivery, DateTimeOffset? LastMet, string Reason);
+
+/// <summary>The update deadlines of GZ 17 as one function: real time (a delivery at least every
+/// <see cref="FreshnessOptions.RealTimeInterval"/>), within 3 days (the next delivery within 3 days of the last one),
+/// quarterly (a delivery within the first 10 days of each quarter's first month) and custom (a cron schedule and a
+/// grace). A deadline that falls on a day off moves to the end of the next working day; delinquency counts working days.</summary>
+public static class FreshnessRules
+{
+    /// <summary>Works out an entry's state at <paramref name="now"/>.</summary>
+    /// <param name="entry">The catalogue entry.</param>
+    /// <param name="registeredAt">When the entry was first catalogued (the clock of a dataset never delivered).</param>
+    /// <param name="deliveries">Delivery times, any order (those since the previous quarter are enough).</param>
+    /// <param name="calendar">The working-day calendar.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="now">The moment.</param>
+    public static FreshnessStatus Evaluate(CatalogueEntry entry, DateTimeOffset registeredAt, IReadOnlyList<DateTimeOffset> deliveries,
+        WorkingCalendar calendar, FreshnessOptions options, DateTimeOffset now)
+    {
+        var past = deliveries.Where(d => d <= now).ToList();
+        DateTimeOffset? last = past.Count == 0 ? null : past.Max();
+        var since = last ?? registeredAt;
+        var name = ClassName(entry.UpdateDeadline);
+        switch (entry.UpdateDeadline)
+        {
+            case UpdateDeadline.RealTime:
+            {
+                var deadline = since + options.RealTimeInterval;
+                return Status(entry, name, deadline, deadline - options.RealTimeWarning, deadline + options.RealTimeGrace, last, last, now,
+                    last is null ? "never delivered" : $"real-time data: a delivery at least every {options.RealTimeInterval.TotalMinutes:0} min");
+            }
+
+            case UpdateDeadline.Quarterly:
+            {
+                var quarter = QuarterStart(now);
+                var deadline = OnWorkingDay(calendar, EndOfDay(quarter.AddDays(9)));
+                var inQuarter = past.Where(d => d >= quarter).ToList();
+                if (inQuarter.Count > 0)
+                {
+                    var next = OnWorkingDay(calendar, EndOfDay(quarter.AddMonths(3).AddDays(9)));
+                    var onTime = inQuarter.Any(d => d <= deadline);
+                    return new FreshnessStatus(entry.Id, entry.Agency.Code, name, FreshnessState.Fresh, next, last, onTime ? inQuarter.Where(d => d <= deadline).Max() : null,
+                        onTime ? "delivered this quarter within its first 10 days" : $"delivered this quarter, late (after {ChinaTime.ToChina(deadline):yyyy-MM-dd HH:mm})");
+                }
+
+                return Status(entry, name, deadline, deadline - options.WarningWindow, Grace(calendar, deadline, options.GraceWorkingDays), last, null, now,
+                    "quarterly data: a delivery within the first 10 days of the quarter's first month");
+            }
+
+            case UpdateDeadline.Custom when entry.Schedule is { } schedule:
+            {
+                var cron = CronExpression.Parse(schedule.Cron);
+                var occurrence = cron.GetNextOccurrence(since, ChinaTime.Zone) ?? DateTimeOffset.MaxValue;
+                var deadline = occurrence == DateTimeOffset.MaxValue ? occurrence : occurrence + TimeSpan.FromHours(schedule.GraceHours);
+                return Status(entry, name, deadline, deadline - options.WarningWindow, Grace(calendar, deadline, options.GraceWorkingDays), last, last, now,
+                    $"scheduled data: a delivery by each occurrence of '{schedule.Cron}' plus {schedule.GraceHours:0.#} h");
+            }
+
+            default:
+            {
+                var deadline = OnWorkingDay(calendar, since + TimeSpan.FromDays(3));
+                return Status(entry, name, deadline, deadline - options.WarningWindow, Grace(calendar, deadline, options.GraceWorkingDays), last, last, now,
+                    last is null ? "never delivered" : "business data: delivered within 3 days of being produced");
+            }
+        }
+    }
+
+    /// <summary>The YAML spelling of a deadline class.</summary>
+    public static string ClassName(UpdateDeadline deadline) => deadline switch
+    {
+        UpdateDeadline.RealTime => "real_time",
+        UpdateDeadline.Quarterly => "quarterly",
+        UpdateDeadline.Custom => "custom",
+        _ => "within_3_days",
+    };
+
+    /// <summary>True when the text is a five-field cron expression.</summary>
+    public static bool TryParseCron(string cron, out string? problem)
+    {
+        try
+        {
+            CronExpression.Parse(cron);
+            problem = null;
+            return true;
+        }
+        catch (CronFormatException ex)
+        {
+            problem = ex.Message;
+            return false;
+        }
+    }
+
+    private static FreshnessStatus Status(CatalogueEntry entry, string name, DateTimeOffset deadline, DateTimeOffset dueFrom, DateTimeOffset delinquentFrom,
+        DateTimeOffset? last, DateTimeOffset? lastMet, DateTimeOffset now, string reason)
+    {
+        var state = now >= delinquentFrom ? FreshnessState.Delinquent
+            : now >= deadline ? FreshnessState.Overdue
+            : now >= dueFrom ? FreshnessState.Due
+            : FreshnessState.Fresh;
+        return new FreshnessStatus(entry.Id, entry.Agency.Code, name, state, deadline, last, lastMet, reason);
+    }
+
+    // Working days after the deadline's own day (a deadline at 24:00 belongs to the day that ends there).
+    private static DateTimeOffset Grace(WorkingCalendar calendar, DateTimeOffset deadline, int days) =>
+        deadline == DateTimeOffset.MaxValue ? deadline : calendar.AddWorkingDays(deadline - TimeSpan.FromTicks(1), days);
+
+    // China time: the quarter of the instant, from its first day's midnight.
+    private static DateTimeOffset QuarterStart(DateTimeOffset instant)
+    {
+        var local = ChinaTime.ToChina(instant);
+        return new DateTimeOffset(local.Year, ((local.Month - 1) / 3 * 3) + 1, 1, 0, 0, 0, ChinaTime.Offset);
+    }
+
+    // The end (24:00 China time) of the instant's day.
+    private static DateTimeOffset EndOfDay(DateTimeOffset instant)
+    {
+        var local = ChinaTime.ToChina(instant);
+        return new DateTimeOffset(local.Year, local.Month, local.Day, 0, 0, 0, ChinaTime.Offset).AddDays(1);
+    }
+
+    // A deadline on a day off moves to the end of the next working day (the instant 24:00 belongs to the day before it).
+    private static DateTimeOffset OnWorkingDay(WorkingCalendar calendar, DateTimeOffset deadline)
+    {
+        var day = DateOnly.FromDateTime(ChinaTime.ToChina(deadline - TimeSpan.FromTicks(1)).DateTime);
+        return calendar.IsWorkingDay(day) ? deadline : calendar.AddWorkingDays(deadline - TimeSpan.FromTicks(1), 1);
+    }
+}
