@@ -27,4 +27,11 @@ internal static class BenchStats
         var sorted = values.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
+
+    /// <summary>The median of <paramref name="runs"/> measurements (at least one).</summary>
+    public static double Median(int runs, Func<double> measure)
+    {
+        var times = Enumerable.Range(0, Math.Max(1, runs)).Select(_ => measure()).Order().ToArray();
+        return times[times.Length / 2];
+    }
 }

@@ -53,11 +53,7 @@ internal static class IdCheckBenchmark
         ];
     }
 
-    private static double Median(int runs, Func<double> measure)
-    {
-        var times = Enumerable.Range(0, Math.Max(1, runs)).Select(_ => measure()).Order().ToArray();
-        return times[times.Length / 2];
-    }
+    private static double Median(int runs, Func<double> measure) => BenchStats.Median(runs, measure);
 
     private static double DuckDbCheck(string input, string output)
     {

@@ -139,7 +139,22 @@ queryApi.SetAction(async (parseResult, cancellationToken) =>
         cancellationToken);
 });
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, queryApi };
+var entries = new Option<int>("--entries")
+{
+    Description = "Catalogue entries to check.",
+    DefaultValueFactory = _ => 10_000,
+};
+var freshness = new Command("freshness", "The freshness check over a large catalogue vs DuckDB computing the simplest state over the same store tables.")
+{
+    entries,
+    markdown,
+    work,
+};
+freshness.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), FreshnessBenchmark.Title,
+    directory => Task.FromResult((FreshnessBenchmark.Run(directory, parseResult.GetValue(entries), 3, Console.Error), FreshnessBenchmark.Notes(parseResult.GetValue(entries), 3))),
+    cancellationToken));
+
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, queryApi, freshness };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

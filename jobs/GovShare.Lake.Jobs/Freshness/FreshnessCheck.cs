@@ -27,23 +27,20 @@ public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> c
     /// <summary>Checks at <paramref name="now"/>.</summary>
     public FreshnessReport Run(DateTimeOffset now)
     {
-        var catalogue = store.ListCatalogue();
+        var catalogue = store.ListFreshnessSubjects();
         var since = now.AddMonths(-4);
         var deliveries = store.DeliveryTimes(since);
         var previous = store.ListFreshness().ToDictionary(r => r.Status.EntryId, StringComparer.Ordinal);
-        var registeredAt = store.CatalogueRegisteredAt();
         var days = calendar();
         var statuses = new List<FreshnessStatus>(catalogue.Count);
         var records = new List<FreshnessRecord>(catalogue.Count);
         var changed = new List<string>();
         var notifications = new List<Notification>();
-        foreach (var revision in catalogue)
+        foreach (var entry in catalogue)
         {
-            var entry = revision.Entry;
-            var registered = registeredAt.GetValueOrDefault(entry.Id, revision.ValidFrom);
-            var status = FreshnessRules.Evaluate(entry, registered, deliveries.GetValueOrDefault(entry.Id) ?? [], days, options, now);
+            var status = FreshnessRules.Evaluate(entry, deliveries.GetValueOrDefault(entry.EntryId) ?? [], days, options, now);
             statuses.Add(status);
-            var before = previous.GetValueOrDefault(entry.Id);
+            var before = previous.GetValueOrDefault(entry.EntryId);
             var isChange = before is null || before.Status.State != status.State;
             records.Add(new FreshnessRecord(status, isChange ? now : before!.ChangedAt, now));
             if (!isChange)
@@ -51,22 +48,22 @@ public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> c
                 continue;
             }
 
-            changed.Add(entry.Id);
+            changed.Add(entry.EntryId);
             var deadline = ChinaTime.ToChina(status.Deadline).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
             if (status.State == FreshnessState.Overdue || (status.State == FreshnessState.Delinquent && before?.Status.State is not FreshnessState.Overdue))
             {
-                notifications.Add(notifier.Notify(entry.Agency.Code, "freshness_overdue", entry.Id,
-                    $"{entry.Id}（{entry.Name.Zh}）已超过更新时限 {deadline}，请尽快报送。/ {entry.Id} ({entry.Name.En}) missed its update deadline {deadline} (China time): {status.Reason}.", now));
+                notifications.Add(notifier.Create(entry.Provider, "freshness_overdue", entry.EntryId,
+                    $"{entry.EntryId}（{entry.Name.Zh}）已超过更新时限 {deadline}，请尽快报送。/ {entry.EntryId} ({entry.Name.En}) missed its update deadline {deadline} (China time): {status.Reason}.", now));
             }
 
             if (status.State == FreshnessState.Delinquent)
             {
-                notifications.Add(notifier.Notify(Operator, "freshness_delinquent", entry.Id,
-                    $"{entry.Agency.Code} 的 {entry.Id} 逾期超过宽限期（时限 {deadline}）。/ {entry.Id} of {entry.Agency.Code} is overdue beyond the grace period (deadline {deadline}).", now));
+                notifications.Add(notifier.Create(Operator, "freshness_delinquent", entry.EntryId,
+                    $"{entry.Provider} 的 {entry.EntryId} 逾期超过宽限期（时限 {deadline}）。/ {entry.EntryId} of {entry.Provider} is overdue beyond the grace period (deadline {deadline}).", now));
             }
         }
-
-        store.SaveFreshness(records);
+        store.ReplaceFreshness(records);
+        store.AddNotifications(notifications);
         return new FreshnessReport(now, statuses, changed, notifications);
     }
 }

@@ -73,6 +73,21 @@ public sealed record FreshnessOptions
 public sealed record FreshnessStatus(string EntryId, string Provider, string DeadlineClass, FreshnessState State, DateTimeOffset Deadline,
     DateTimeOffset? LastDelivery, DateTimeOffset? LastMet, string Reason);
 
+/// <summary>What the freshness check needs of a catalogue entry (read as a projection: a large catalogue is not
+/// deserialised whole every quarter of an hour).</summary>
+/// <param name="EntryId">The entry.</param>
+/// <param name="Provider">The providing agency's code.</param>
+/// <param name="Name">The entry's name.</param>
+/// <param name="Deadline">The deadline class.</param>
+/// <param name="Schedule">The custom schedule.</param>
+/// <param name="RegisteredAt">When it was first catalogued.</param>
+public sealed record FreshnessSubject(string EntryId, string Provider, LocalizedName Name, UpdateDeadline Deadline, UpdateSchedule? Schedule, DateTimeOffset RegisteredAt)
+{
+    /// <summary>The subject of a full entry.</summary>
+    public static FreshnessSubject Of(CatalogueEntry entry, DateTimeOffset registeredAt) =>
+        new(entry.Id, entry.Agency.Code, entry.Name, entry.UpdateDeadline, entry.Schedule, registeredAt);
+}
+
 /// <summary>The update deadlines of GZ 17 as one function: real time (a delivery at least every
 /// <see cref="FreshnessOptions.RealTimeInterval"/>), within 3 days (the next delivery within 3 days of the last one),
 /// quarterly (a delivery within the first 10 days of each quarter's first month) and custom (a cron schedule and a
@@ -87,13 +102,18 @@ public static class FreshnessRules
     /// <param name="options">The options.</param>
     /// <param name="now">The moment.</param>
     public static FreshnessStatus Evaluate(CatalogueEntry entry, DateTimeOffset registeredAt, IReadOnlyList<DateTimeOffset> deliveries,
+        WorkingCalendar calendar, FreshnessOptions options, DateTimeOffset now) =>
+        Evaluate(FreshnessSubject.Of(entry, registeredAt), deliveries, calendar, options, now);
+
+    /// <summary>Works out a subject's state at <paramref name="now"/>.</summary>
+    public static FreshnessStatus Evaluate(FreshnessSubject entry, IReadOnlyList<DateTimeOffset> deliveries,
         WorkingCalendar calendar, FreshnessOptions options, DateTimeOffset now)
     {
         var past = deliveries.Where(d => d <= now).ToList();
         DateTimeOffset? last = past.Count == 0 ? null : past.Max();
-        var since = last ?? registeredAt;
-        var name = ClassName(entry.UpdateDeadline);
-        switch (entry.UpdateDeadline)
+        var since = last ?? entry.RegisteredAt;
+        var name = ClassName(entry.Deadline);
+        switch (entry.Deadline)
         {
             case UpdateDeadline.RealTime:
             {
@@ -111,7 +131,7 @@ public static class FreshnessRules
                 {
                     var next = OnWorkingDay(calendar, EndOfDay(quarter.AddMonths(3).AddDays(9)));
                     var onTime = inQuarter.Any(d => d <= deadline);
-                    return new FreshnessStatus(entry.Id, entry.Agency.Code, name, FreshnessState.Fresh, next, last, onTime ? inQuarter.Where(d => d <= deadline).Max() : null,
+                    return new FreshnessStatus(entry.EntryId, entry.Provider, name, FreshnessState.Fresh, next, last, onTime ? inQuarter.Where(d => d <= deadline).Max() : null,
                         onTime ? "delivered this quarter within its first 10 days" : $"delivered this quarter, late (after {ChinaTime.ToChina(deadline):yyyy-MM-dd HH:mm})");
                 }
 
@@ -121,7 +141,7 @@ public static class FreshnessRules
 
             case UpdateDeadline.Custom when entry.Schedule is { } schedule:
             {
-                var cron = CronExpression.Parse(schedule.Cron);
+                var cron = Crons.GetOrAdd(schedule.Cron, static text => CronExpression.Parse(text));
                 var occurrence = cron.GetNextOccurrence(since, ChinaTime.Zone) ?? DateTimeOffset.MaxValue;
                 var deadline = occurrence == DateTimeOffset.MaxValue ? occurrence : occurrence + TimeSpan.FromHours(schedule.GraceHours);
                 return Status(entry, name, deadline, deadline - options.WarningWindow, Grace(calendar, deadline, options.GraceWorkingDays), last, last, now,
@@ -162,14 +182,16 @@ public static class FreshnessRules
         }
     }
 
-    private static FreshnessStatus Status(CatalogueEntry entry, string name, DateTimeOffset deadline, DateTimeOffset dueFrom, DateTimeOffset delinquentFrom,
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CronExpression> Crons = new(StringComparer.Ordinal);
+
+    private static FreshnessStatus Status(FreshnessSubject entry, string name, DateTimeOffset deadline, DateTimeOffset dueFrom, DateTimeOffset delinquentFrom,
         DateTimeOffset? last, DateTimeOffset? lastMet, DateTimeOffset now, string reason)
     {
         var state = now >= delinquentFrom ? FreshnessState.Delinquent
             : now >= deadline ? FreshnessState.Overdue
             : now >= dueFrom ? FreshnessState.Due
             : FreshnessState.Fresh;
-        return new FreshnessStatus(entry.Id, entry.Agency.Code, name, state, deadline, last, lastMet, reason);
+        return new FreshnessStatus(entry.EntryId, entry.Provider, name, state, deadline, last, lastMet, reason);
     }
 
     // Working days after the deadline's own day (a deadline at 24:00 belongs to the day that ends there).

@@ -6,18 +6,31 @@ namespace GovShare.Lake.Platform;
 public sealed partial class DuckDbPlatformStore
 {
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, DateTimeOffset> CatalogueRegisteredAt()
+    public IReadOnlyList<FreshnessSubject> ListFreshnessSubjects()
     {
         using var connection = Connect();
-        using var command = Command(connection, "SELECT entry_id, min(valid_from) FROM catalogue_revisions GROUP BY entry_id", []);
+        using var command = Command(connection, """
+            SELECT entry_id, agency, name_zh, name_en, update_deadline, schedule_cron, coalesce(schedule_grace_hours, 0), min(valid_from) OVER (PARTITION BY entry_id)
+            FROM catalogue_revisions
+            QUALIFY row_number() OVER (PARTITION BY entry_id ORDER BY revision DESC) = 1
+            ORDER BY entry_id
+            """, []);
         using var reader = command.ExecuteReader();
-        var registered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var subjects = new List<FreshnessSubject>();
         while (reader.Read())
         {
-            registered[reader.GetString(0)] = Utc(reader, 1);
+            var deadline = reader.GetString(4) switch
+            {
+                "real_time" => Catalogue.UpdateDeadline.RealTime,
+                "quarterly" => Catalogue.UpdateDeadline.Quarterly,
+                "custom" => Catalogue.UpdateDeadline.Custom,
+                _ => Catalogue.UpdateDeadline.Within3Days,
+            };
+            subjects.Add(new FreshnessSubject(reader.GetString(0), reader.GetString(1), new Catalogue.LocalizedName(reader.GetString(2), reader.GetString(3)), deadline,
+                reader.IsDBNull(5) ? null : new Catalogue.UpdateSchedule(reader.GetString(5), reader.GetDouble(6)), Utc(reader, 7)));
         }
 
-        return registered;
+        return subjects;
     }
 
     /// <inheritdoc />
@@ -47,15 +60,27 @@ public sealed partial class DuckDbPlatformStore
     }
 
     /// <inheritdoc />
-    public void SaveFreshness(IReadOnlyList<FreshnessRecord> records)
+    public void ReplaceFreshness(IReadOnlyList<FreshnessRecord> records)
     {
+        // An appender of plain columns: ten thousand entries are written in milliseconds, where as many INSERT
+        // statements (or JSON documents) take seconds.
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
-        foreach (var record in records)
+        Execute(connection, "DELETE FROM freshness_states");
+        using (var appender = connection.CreateAppender("freshness_states"))
         {
-            Execute(connection, "INSERT OR REPLACE INTO freshness_states VALUES ($id, $doc, $s, $c, $k)",
-                ("id", record.Status.EntryId), ("doc", JsonSerializer.Serialize(record.Status, Json)),
-                ("s", JsonNamingPolicy.SnakeCaseLower.ConvertName(record.Status.State.ToString())), ("c", record.ChangedAt.UtcDateTime), ("k", record.CheckedAt.UtcDateTime));
+            foreach (var (status, changedAt, checkedAt) in records)
+            {
+                var row = appender.CreateRow()
+                    .AppendValue(status.EntryId)
+                    .AppendValue(status.Provider)
+                    .AppendValue(status.DeadlineClass)
+                    .AppendValue(JsonNamingPolicy.SnakeCaseLower.ConvertName(status.State.ToString()))
+                    .AppendValue(status.Deadline == DateTimeOffset.MaxValue ? DateTime.MaxValue : status.Deadline.UtcDateTime);
+                row = status.LastDelivery is { } last ? row.AppendValue(last.UtcDateTime) : row.AppendNullValue();
+                row = status.LastMet is { } met ? row.AppendValue(met.UtcDateTime) : row.AppendNullValue();
+                row.AppendValue(status.Reason).AppendValue(changedAt.UtcDateTime).AppendValue(checkedAt.UtcDateTime).EndRow();
+            }
         }
 
         transaction.Commit();
@@ -65,14 +90,18 @@ public sealed partial class DuckDbPlatformStore
     public IReadOnlyList<FreshnessRecord> ListFreshness()
     {
         using var connection = Connect();
-        using var command = Command(connection, "SELECT document, changed_at, checked_at FROM freshness_states ORDER BY entry_id", []);
+        using var command = Command(connection,
+            "SELECT entry_id, provider, deadline_class, state, deadline, last_delivery, last_met, reason, changed_at, checked_at FROM freshness_states ORDER BY entry_id", []);
         using var reader = command.ExecuteReader();
         var records = new List<FreshnessRecord>();
         while (reader.Read())
         {
-            var status = JsonSerializer.Deserialize<FreshnessStatus>(reader.GetString(0), Json)
-                ?? throw new LakeException(LakeErrorKind.Corrupt, "a stored freshness state holds no document.");
-            records.Add(new FreshnessRecord(status, Utc(reader, 1), Utc(reader, 2)));
+            var state = Enum.Parse<FreshnessState>(reader.GetString(3), ignoreCase: true);
+            var deadline = reader.GetDateTime(4).Year == 9999 ? DateTimeOffset.MaxValue : Utc(reader, 4);
+            records.Add(new FreshnessRecord(
+                new FreshnessStatus(reader.GetString(0), reader.GetString(1), reader.GetString(2), state, deadline,
+                    reader.IsDBNull(5) ? null : Utc(reader, 5), reader.IsDBNull(6) ? null : Utc(reader, 6), reader.GetString(7)),
+                Utc(reader, 8), Utc(reader, 9)));
         }
 
         return records;
@@ -84,6 +113,32 @@ public sealed partial class DuckDbPlatformStore
         using var connection = Connect();
         Execute(connection, "INSERT OR REPLACE INTO notifications VALUES ($id, $t, $a, $doc)",
             ("id", notification.NotificationId), ("t", notification.CreatedAt.UtcDateTime), ("a", notification.Agency), ("doc", JsonSerializer.Serialize(notification, Json)));
+    }
+
+    /// <inheritdoc />
+    public void AddNotifications(IReadOnlyList<Notification> notifications)
+    {
+        if (notifications.Count == 0)
+        {
+            return;
+        }
+
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        using (var appender = connection.CreateAppender("notifications"))
+        {
+            foreach (var notification in notifications)
+            {
+                appender.CreateRow()
+                    .AppendValue(notification.NotificationId)
+                    .AppendValue(notification.CreatedAt.UtcDateTime)
+                    .AppendValue(notification.Agency)
+                    .AppendValue(JsonSerializer.Serialize(notification, Json))
+                    .EndRow();
+            }
+        }
+
+        transaction.Commit();
     }
 
     /// <inheritdoc />
@@ -114,6 +169,21 @@ public sealed partial class DuckDbPlatformStore
         using var connection = Connect();
         using var command = Command(connection, "SELECT url FROM agency_webhooks WHERE agency = $a", [("a", agency)]);
         return command.ExecuteScalar() is string url ? new Uri(url) : null;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Uri> ListWebhooks()
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT agency, url FROM agency_webhooks", []);
+        using var reader = command.ExecuteReader();
+        var hooks = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            hooks[reader.GetString(0)] = new Uri(reader.GetString(1));
+        }
+
+        return hooks;
     }
 
     /// <inheritdoc />

@@ -118,10 +118,30 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
                 summary VARCHAR);
             CREATE TABLE freshness_states (
                 entry_id VARCHAR PRIMARY KEY,
-                document VARCHAR NOT NULL,
+                provider VARCHAR NOT NULL,
+                deadline_class VARCHAR NOT NULL,
                 state VARCHAR NOT NULL,
+                deadline TIMESTAMP NOT NULL,
+                last_delivery TIMESTAMP,
+                last_met TIMESTAMP,
+                reason VARCHAR NOT NULL,
                 changed_at TIMESTAMP NOT NULL,
                 checked_at TIMESTAMP NOT NULL);
+            -- What the freshness check reads of every entry, as columns: a large catalogue is not parsed as JSON every
+            -- quarter of an hour. Kept by SaveCatalogueEntry; existing revisions filled here.
+            ALTER TABLE catalogue_revisions ADD COLUMN agency VARCHAR;
+            ALTER TABLE catalogue_revisions ADD COLUMN name_zh VARCHAR;
+            ALTER TABLE catalogue_revisions ADD COLUMN name_en VARCHAR;
+            ALTER TABLE catalogue_revisions ADD COLUMN update_deadline VARCHAR;
+            ALTER TABLE catalogue_revisions ADD COLUMN schedule_cron VARCHAR;
+            ALTER TABLE catalogue_revisions ADD COLUMN schedule_grace_hours DOUBLE;
+            UPDATE catalogue_revisions SET
+                agency = json_extract_string(definition, '$.agency.code'),
+                name_zh = json_extract_string(definition, '$.name.zh'),
+                name_en = json_extract_string(definition, '$.name.en'),
+                update_deadline = coalesce(json_extract_string(definition, '$.updateDeadline'), 'within_3_days'),
+                schedule_cron = json_extract_string(definition, '$.schedule.cron'),
+                schedule_grace_hours = TRY_CAST(json_extract(definition, '$.schedule.graceHours') AS DOUBLE);
             CREATE TABLE notifications (
                 notification_id VARCHAR PRIMARY KEY,
                 created_at TIMESTAMP NOT NULL,
@@ -202,9 +222,13 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         }
 
         var revision = new CatalogueRevision(entry, (latest?.Revision ?? 0) + 1, now, hash, Differences(latest?.Entry, entry), sourceFile);
-        Execute(connection, "INSERT INTO catalogue_revisions VALUES ($id, $rev, $at, $hash, $changes, $file, $def)",
+        Execute(connection,
+            "INSERT INTO catalogue_revisions (entry_id, revision, valid_from, content_hash, changes, source_file, definition, " +
+            "agency, name_zh, name_en, update_deadline, schedule_cron, schedule_grace_hours) VALUES ($id, $rev, $at, $hash, $changes, $file, $def, $ag, $zh, $en, $dl, $cron, $grace)",
             ("id", entry.Id), ("rev", revision.Revision), ("at", now.UtcDateTime), ("hash", hash),
-            ("changes", string.Join(",", revision.Changes)), ("file", sourceFile), ("def", definition));
+            ("changes", string.Join(",", revision.Changes)), ("file", sourceFile), ("def", definition),
+            ("ag", entry.Agency.Code), ("zh", entry.Name.Zh), ("en", entry.Name.En), ("dl", Freshness.FreshnessRules.ClassName(entry.UpdateDeadline)),
+            ("cron", entry.Schedule?.Cron), ("grace", entry.Schedule?.GraceHours));
         transaction.Commit();
         return revision;
     }

@@ -122,8 +122,8 @@ public interface IPlatformStore
     /// process can tell another process's decisions without reading them all.</summary>
     string AccessStamp();
 
-    /// <summary>When each catalogue entry was first catalogued (its first revision), by id.</summary>
-    IReadOnlyDictionary<string, DateTimeOffset> CatalogueRegisteredAt();
+    /// <summary>What the freshness check needs of each current catalogue entry, read without deserialising entries.</summary>
+    IReadOnlyList<Freshness.FreshnessSubject> ListFreshnessSubjects();
 
     /// <summary>Records a job run (inserted or replaced by its id).</summary>
     void RecordJobRun(JobRun run);
@@ -131,14 +131,17 @@ public interface IPlatformStore
     /// <summary>The latest job runs, newest first.</summary>
     IReadOnlyList<JobRun> ListJobRuns(string? job = null, int limit = 100);
 
-    /// <summary>Replaces the recorded freshness of the given entries.</summary>
-    void SaveFreshness(IReadOnlyList<FreshnessRecord> records);
+    /// <summary>Replaces the recorded freshness of every entry with these records (one per catalogue entry).</summary>
+    void ReplaceFreshness(IReadOnlyList<FreshnessRecord> records);
 
     /// <summary>The recorded freshness of every entry.</summary>
     IReadOnlyList<FreshnessRecord> ListFreshness();
 
     /// <summary>Saves a notification (inserted or replaced by its id).</summary>
     void SaveNotification(Notification notification);
+
+    /// <summary>Adds new notifications in one transaction.</summary>
+    void AddNotifications(IReadOnlyList<Notification> notifications);
 
     /// <summary>A notification by id, or null.</summary>
     Notification? FindNotification(string id);
@@ -151,6 +154,9 @@ public interface IPlatformStore
 
     /// <summary>An agency's webhook URL, or null.</summary>
     Uri? FindWebhook(string agency);
+
+    /// <summary>Every agency's webhook URL.</summary>
+    IReadOnlyDictionary<string, Uri> ListWebhooks();
 
     /// <summary>When each dataset was delivered (committed, or the same file again) since an instant, and its last
     /// delivery however old, by dataset id.</summary>
