@@ -29,11 +29,16 @@ public sealed record JobsOptions
     /// <summary>Optimize and vacuum (default 02:30 every night).</summary>
     public string Maintenance { get; init; } = "30 2 * * *";
 
+    /// <summary>Days of table history the nightly vacuum keeps (default 30): <c>asOf</c> queries and theme changes
+    /// <c>since</c> a version older than this can no longer be read.</summary>
+    public int VacuumRetentionDays { get; init; } = 30;
+
     /// <summary>Problems with the values.</summary>
     public IReadOnlyList<string> Validate() =>
         new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance) }
             .Where(p => !FreshnessRules.TryParseCron(p.Item2, out _))
             .Select(p => $"Jobs:{p.Item1} '{p.Item2}' is not a cron expression (minute hour day month weekday).")
+            .Concat(VacuumRetentionDays is < 7 or > 3650 ? [$"Jobs:VacuumRetentionDays is {VacuumRetentionDays}; use 7 to 3650."] : [])
             .ToList();
 }
 
@@ -45,7 +50,9 @@ public static class JobsSetup
     public static IServiceCollection AddPlatformJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var jobs = configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
-        var problems = jobs.Validate().Concat((configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions()).Validate()).ToList();
+        var webhooks = configuration.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
+        var problems = jobs.Validate().Concat((configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions()).Validate())
+            .Concat(webhooks.Validate()).ToList();
         if (problems.Count > 0)
         {
             throw new LakeException(LakeErrorKind.InvalidInput, string.Join(" ", problems));
@@ -53,8 +60,8 @@ public static class JobsSetup
 
         services.AddSingleton(jobs);
         services.AddSingleton(configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions());
-        services.AddSingleton(configuration.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions());
-        services.AddSingleton(new HttpClient());
+        services.AddSingleton(webhooks);
+        services.AddSingleton(webhooks.CreateClient());
         services.AddTransient<PlatformJobs>();
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -13,10 +13,11 @@ using Hangfire;
 namespace GovShare.Lake.Jobs;
 
 /// <summary>The platform's scheduled jobs, as Hangfire runs them: each takes no payload (it reads what it needs from the
-/// lake when it runs), is safe to run twice, and records its run in the platform store.</summary>
+/// lake when it runs), is safe to run twice, and records its run in the platform store. A run that finds the previous
+/// one still going gives up at once (lock timeout 0) instead of holding a worker while it waits.</summary>
 public sealed class PlatformJobs(
     LakeLayout layout, IPlatformStore store, DeliveryIngestor ingestor, TimeProvider clock, FreshnessOptions freshness, WebhookOptions webhooks,
-    HttpClient http, IBackgroundJobClient background, AuditLog? audit = null)
+    HttpClient http, IBackgroundJobClient background, AuditLog? audit = null, JobsOptions? jobs = null)
 {
     private JobRecorder Recorder => new(store, clock);
 
@@ -24,7 +25,7 @@ public sealed class PlatformJobs(
 
     /// <summary>Every entry against its update deadline; notifications on changes; webhooks sent in a job of their own.</summary>
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(600)]
+    [DisableConcurrentExecution(0)]
     public void CheckFreshness() => Recorder.Run("freshness", () =>
     {
         var report = new FreshnessCheck(store, () => WorkingCalendar.Load(layout.Root), freshness, Notifier).Run(clock.GetUtcNow());
@@ -38,7 +39,7 @@ public sealed class PlatformJobs(
 
     /// <summary>Pending webhooks whose attempt is due.</summary>
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(600)]
+    [DisableConcurrentExecution(0)]
     public void DeliverWebhooks() => Recorder.Run("webhooks", () =>
     {
         var delivered = new WebhookDelivery(store, http, webhooks, clock).DeliverDueAsync().GetAwaiter().GetResult();
@@ -47,7 +48,7 @@ public sealed class PlatformJobs(
 
     /// <summary>Every agency's drop folder; a file that fails goes to <c>failed/</c> with its report and the provider is told.</summary>
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(3600)]
+    [DisableConcurrentExecution(0)]
     public void ProcessInboxes() => Recorder.Run("inbox", () =>
     {
         var results = new DropFolders(layout, store, ingestor, clock).ProcessAll();
@@ -63,7 +64,7 @@ public sealed class PlatformJobs(
 
     /// <summary>Access requests due are escalated to the operator, grants past their end expire (working days, from the calendar).</summary>
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(600)]
+    [DisableConcurrentExecution(0)]
     public void WatchDeadlines() => Recorder.Run("deadlines", () =>
     {
         var changed = new AccessWorkflow(store, () => WorkingCalendar.Load(layout.Root), clock).Sweep();
@@ -79,19 +80,30 @@ public sealed class PlatformJobs(
 
     /// <summary>Nightly: every table compacted and vacuumed (files no version within the retention needs).</summary>
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(3600)]
+    [DisableConcurrentExecution(0)]
     public void Maintain() => Recorder.Run("maintenance", () =>
     {
         var tables = store.ListCatalogue().Select(r => layout.ProviderTable(r.Entry.Id)).Append(layout.DivisionsTable).Where(DeltaTable.Exists).ToList();
+        var retention = TimeSpan.FromDays((jobs ?? new JobsOptions()).VacuumRetentionDays);
         long removed = 0;
+        var failed = new List<string>();
         foreach (var path in tables)
         {
-            var table = DeltaTable.Open(path);
-            table.Optimize();
-            removed += table.Vacuum(clock: clock).Files.Count;
+            // One table's conflict (an ingestion committing right now) must not cost the others their night.
+            try
+            {
+                var table = DeltaTable.Open(path);
+                table.Optimize();
+                removed += table.Vacuum(retention, clock: clock).Files.Count;
+            }
+            catch (LakeException ex)
+            {
+                failed.Add($"{Path.GetFileName(path)} ({ex.Kind}: {ex.Message})");
+            }
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{tables.Count} tables optimized, {removed} files vacuumed");
+        return string.Create(CultureInfo.InvariantCulture, $"{tables.Count - failed.Count} of {tables.Count} tables optimized, {removed} files vacuumed") +
+            (failed.Count == 0 ? "" : "; not maintained: " + string.Join("; ", failed));
     });
 
     private static string Summary(FreshnessReport report) => string.Create(CultureInfo.InvariantCulture,

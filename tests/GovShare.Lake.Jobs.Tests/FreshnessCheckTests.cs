@@ -47,6 +47,35 @@ public sealed class FreshnessCheckTests : IDisposable
     }
 
     [Fact]
+    public void Check_Should_NotifyAgain_When_AnEntryFallsBehindAgainAfterCatchingUp()
+    {
+        _lake.Entry("amr.again2", UpdateDeadline.Within3Days, Monday.AddDays(-10));
+        _lake.Deliver("amr.again2", Monday);
+
+        var first = Check().Run(At("2031-09-25 10:00"));
+        _lake.Deliver("amr.again2", At("2031-09-25 11:00"));
+        var caughtUp = Check().Run(At("2031-09-25 12:00"));
+        var again = Check().Run(At("2031-10-09 00:00"));
+
+        Assert.Single(first.Notifications);
+        Assert.Empty(caughtUp.Notifications);
+        Assert.Equal(FreshnessState.Fresh, caughtUp.Statuses.Single().State);
+        Assert.Equal("freshness_overdue", Assert.Single(again.Notifications).Kind);
+    }
+
+    [Fact]
+    public void Check_Should_WriteNothing_When_ItOnlyLooks()
+    {
+        _lake.Entry("amr.look", UpdateDeadline.Within3Days, Monday.AddDays(-10));
+
+        var report = Check().Run(At("2031-12-01 10:00"), record: false);
+
+        Assert.Equal(FreshnessState.Delinquent, report.Statuses.Single().State);
+        Assert.Empty(_lake.Store.ListFreshness());
+        Assert.Empty(_lake.Store.ListNotifications());
+    }
+
+    [Fact]
     public void Check_Should_CountTheSameFileDeliveredAgain_ButNotARefusedDelivery()
     {
         _lake.Entry("amr.again", UpdateDeadline.Within3Days, Monday.AddDays(-10));

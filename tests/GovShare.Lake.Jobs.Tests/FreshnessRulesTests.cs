@@ -106,6 +106,31 @@ public sealed class FreshnessRulesTests : IDisposable
     }
 
     [Fact]
+    public void Custom_Should_CountADeliveryMadeBeforeTheScheduledTime_AndMoveADeadlineOffTheHoliday()
+    {
+        var entry = _lake.Entry("amr.weekly2", UpdateDeadline.Custom, Monday.AddDays(-30), new UpdateSchedule("0 2 * * 1", 24));
+
+        // Delivered Sunday 28 September 23:00 for Monday 29 September 02:00: the next is due Monday 6 October 02:00 plus a
+        // day, Tuesday 7 October, a holiday here: the end of Wednesday 8 October.
+        var status = FreshnessRules.Evaluate(entry, Monday.AddDays(-30), [At("2031-09-28 23:00")], _lake.Calendar, _options, At("2031-09-30 12:00"));
+
+        Assert.Equal(FreshnessState.Fresh, status.State);
+        Assert.Equal(At("2031-10-09 00:00"), status.Deadline);
+    }
+
+    [Fact]
+    public void Quarterly_Should_FirstBeDueNextQuarter_When_CataloguedAfterThisQuartersDeadline()
+    {
+        var registered = At("2031-11-01 09:00");
+        var entry = _lake.Entry("amr.quarterly3", UpdateDeadline.Quarterly, registered);
+
+        var status = FreshnessRules.Evaluate(entry, registered, [], _lake.Calendar, _options, At("2031-11-20 12:00"));
+
+        Assert.Equal(FreshnessState.Fresh, status.State);
+        Assert.Equal(At("2032-01-13 00:00"), status.Deadline);
+    }
+
+    [Fact]
     public void NeverDelivered_Should_CountFromRegistration()
     {
         var entry = _lake.Entry("amr.never", UpdateDeadline.Within3Days, Monday);

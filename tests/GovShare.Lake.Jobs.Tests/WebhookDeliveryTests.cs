@@ -73,6 +73,27 @@ public sealed class WebhookDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task PlatformClient_Should_RefuseLoopback_UnlessAllowed_AndTryAFailingAgencyOncePerRun()
+    {
+        _lake.Store.SetWebhook("amr", _url, _lake.Clock.Now);
+        var notifier = new Notifier(_lake.Store, _lake.Clock);
+        var first = notifier.Notify("amr", "freshness_overdue", "amr.a", "late");
+        var second = notifier.Notify("amr", "freshness_overdue", "amr.b", "late");
+        var guarded = new WebhookOptions();
+        using var refusing = guarded.CreateClient();
+
+        Assert.Equal(0, await new WebhookDelivery(_lake.Store, refusing, guarded, _lake.Clock).DeliverDueAsync());
+
+        Assert.Empty(_received);
+        Assert.Equal("the webhook could not be reached", _lake.Store.FindNotification(first.NotificationId)!.LastError);
+        Assert.Equal(0, _lake.Store.FindNotification(second.NotificationId)!.Attempts); // the agency's endpoint failed: the rest wait
+        var allowed = guarded with { AllowLoopback = true };
+        using var client = allowed.CreateClient();
+        _lake.Clock.Now += TimeSpan.FromHours(1);
+        Assert.Equal(2, await new WebhookDelivery(_lake.Store, client, allowed, _lake.Clock).DeliverDueAsync());
+    }
+
+    [Fact]
     public void Notification_Should_NeedNoWebhook()
     {
         var notification = new Notifier(_lake.Store, _lake.Clock).Notify("tax", "freshness_overdue", "tax.taxpayers", "late");

@@ -21,14 +21,17 @@ internal static class FreshnessCommand
 
     private static Command Check(CliConsole console)
     {
-        var at = new Option<string?>("--at") { Description = "Check as of this instant (ISO 8601; China time without an offset); default now." };
+        var at = new Option<string?>("--at") { Description = "Check as of this instant (ISO 8601; China time without an offset); default now. Only looks, unless --record." };
+        var record = new Option<bool>("--record") { Description = "With --at: record the states and notify as a check at that instant would (tests, replays)." };
         var lake = PlatformContext.LakeOption();
         var command = new Command("check",
-            "Check every catalogue entry: fresh, due (deadline within the warning window), overdue, delinquent (overdue beyond the grace). Records the states, " +
+            "Check every catalogue entry: fresh, due (deadline within the warning window), overdue, delinquent (overdue beyond the grace). Records the states " +
+            "(the default options; a server configured otherwise records its own on its next run), " +
             "notifies the provider at overdue and the operator at delinquent (a state that has not changed notifies no one again), prints the table. " +
             "Exit 1 when anything is overdue or delinquent.")
         {
             at,
+            record,
             lake,
         };
         command.SetAction((parseResult, _) =>
@@ -42,7 +45,8 @@ internal static class FreshnessCommand
 
             var context = PlatformContext.Open(parseResult.GetValue(lake)!);
             var clock = new FixedClock(now);
-            var report = new FreshnessCheck(context.Store, () => WorkingCalendar.Load(context.Layout.Root), new FreshnessOptions(), new Notifier(context.Store, clock)).Run(now);
+            var recording = parseResult.GetValue(at) is null || parseResult.GetValue(record);
+            var report = new FreshnessCheck(context.Store, () => WorkingCalendar.Load(context.Layout.Root), new FreshnessOptions(), new Notifier(context.Store, clock)).Run(now, recording);
             console.Out.WriteLine($"{"entry",-26} {"provider",-10} {"class",-14} {"state",-11} {"deadline (China time)",-22} last delivery");
             foreach (var status in report.Statuses.OrderByDescending(s => s.State).ThenBy(s => s.EntryId, StringComparer.Ordinal))
             {
@@ -50,7 +54,8 @@ internal static class FreshnessCommand
                     $"{Time(status.Deadline),-22} {(status.LastDelivery is { } last ? Time(last) : "never")}");
             }
 
-            console.Out.WriteLine($"{report.Statuses.Count} entries; {report.Changed.Count} changed since the last check; {report.Notifications.Count} notifications.");
+            console.Out.WriteLine($"{report.Statuses.Count} entries; {report.Changed.Count} changed since the last check; {report.Notifications.Count} notifications" +
+                (recording ? "." : " (not recorded: --at without --record only looks)."));
             return Task.FromResult(report.AnyOverdue ? ExitCodes.Failure : ExitCodes.Success);
         });
         return command;

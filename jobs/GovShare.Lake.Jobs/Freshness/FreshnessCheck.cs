@@ -24,8 +24,9 @@ public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> c
     /// <summary>The agency code the operator's notifications go to.</summary>
     public const string Operator = "operator";
 
-    /// <summary>Checks at <paramref name="now"/>.</summary>
-    public FreshnessReport Run(DateTimeOffset now)
+    /// <summary>Checks at <paramref name="now"/>; with <paramref name="record"/> false nothing is written (a look at
+    /// another moment must not change the recorded states or tell anyone).</summary>
+    public FreshnessReport Run(DateTimeOffset now, bool record = true)
     {
         var catalogue = store.ListFreshnessSubjects();
         var since = now.AddMonths(-4);
@@ -62,8 +63,14 @@ public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> c
                     $"{entry.Provider} 的 {entry.EntryId} 逾期超过宽限期（时限 {deadline}）。/ {entry.EntryId} of {entry.Provider} is overdue beyond the grace period (deadline {deadline}).", now));
             }
         }
-        store.ReplaceFreshness(records);
-        store.AddNotifications(notifications);
+        if (record)
+        {
+            // The notifications first: if the states could not be written after them, the next run repeats a
+            // notification; the other way round, a state change whose notification was lost would never be told.
+            store.AddNotifications(notifications);
+            store.ReplaceFreshness(records);
+        }
+
         return new FreshnessReport(now, statuses, changed, notifications);
     }
 }

@@ -71,7 +71,7 @@ public static partial class CatalogueValidator
                 Add("schedule.cron", $"'{schedule.Cron}' is not a cron expression (minute hour day month weekday): {cronProblem}");
             }
 
-            if (schedule.GraceHours is < 0 or > 24 * 366)
+            if (!double.IsFinite(schedule.GraceHours) || schedule.GraceHours is < 0 or > 24 * 366)
             {
                 Add("schedule.graceHours", $"{schedule.GraceHours} is not between 0 and a year of hours.");
             }

@@ -127,8 +127,17 @@ public static class FreshnessRules
                 var quarter = QuarterStart(now);
                 var deadline = OnWorkingDay(calendar, EndOfDay(quarter.AddDays(9)));
                 var inQuarter = past.Where(d => d >= quarter).ToList();
-                if (inQuarter.Count > 0)
+
+                // Catalogued after this quarter's deadline: the first deadline that applies is next quarter's.
+                if (inQuarter.Count > 0 || entry.RegisteredAt > deadline)
                 {
+                    if (inQuarter.Count == 0)
+                    {
+                        var first = OnWorkingDay(calendar, EndOfDay(quarter.AddMonths(3).AddDays(9)));
+                        return Status(entry, name, first, first - options.WarningWindow, Grace(calendar, first, options.GraceWorkingDays), last, null, now,
+                            "quarterly data catalogued after this quarter's deadline: first due next quarter");
+                    }
+
                     var next = OnWorkingDay(calendar, EndOfDay(quarter.AddMonths(3).AddDays(9)));
                     var onTime = inQuarter.Any(d => d <= deadline);
                     return new FreshnessStatus(entry.EntryId, entry.Provider, name, FreshnessState.Fresh, next, last, onTime ? inQuarter.Where(d => d <= deadline).Max() : null,
@@ -141,9 +150,14 @@ public static class FreshnessRules
 
             case UpdateDeadline.Custom when entry.Schedule is { } schedule:
             {
+                // The occurrence the last delivery met is the first one its grace covers (a delivery the evening before
+                // the scheduled time meets it); the next delivery is due by the occurrence after that, plus the grace.
                 var cron = Crons.GetOrAdd(schedule.Cron, static text => CronExpression.Parse(text));
-                var occurrence = cron.GetNextOccurrence(since, ChinaTime.Zone) ?? DateTimeOffset.MaxValue;
-                var deadline = occurrence == DateTimeOffset.MaxValue ? occurrence : occurrence + TimeSpan.FromHours(schedule.GraceHours);
+                var grace = TimeSpan.FromHours(schedule.GraceHours);
+                var occurrence = last is { } delivered
+                    ? cron.GetNextOccurrence(delivered - grace, ChinaTime.Zone, inclusive: true) is { } met ? cron.GetNextOccurrence(met, ChinaTime.Zone) : null
+                    : cron.GetNextOccurrence(entry.RegisteredAt, ChinaTime.Zone);
+                var deadline = occurrence is { } due ? OnWorkingDay(calendar, due + grace) : DateTimeOffset.MaxValue;
                 return Status(entry, name, deadline, deadline - options.WarningWindow, Grace(calendar, deadline, options.GraceWorkingDays), last, last, now,
                     $"scheduled data: a delivery by each occurrence of '{schedule.Cron}' plus {schedule.GraceHours:0.#} h");
             }
@@ -167,8 +181,14 @@ public static class FreshnessRules
     };
 
     /// <summary>True when the text is a five-field cron expression.</summary>
-    public static bool TryParseCron(string cron, out string? problem)
+    public static bool TryParseCron(string? cron, out string? problem)
     {
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            problem = "it is empty";
+            return false;
+        }
+
         try
         {
             CronExpression.Parse(cron);

@@ -116,6 +116,10 @@ public sealed partial class DuckDbPlatformStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<Notification> PendingNotifications() =>
+        Documents<Notification>("SELECT document FROM notifications WHERE json_extract_string(document, '$.webhookStatus') = 'pending' ORDER BY created_at, notification_id");
+
+    /// <inheritdoc />
     public void AddNotifications(IReadOnlyList<Notification> notifications)
     {
         if (notifications.Count == 0)

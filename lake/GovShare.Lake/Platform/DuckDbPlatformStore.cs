@@ -313,6 +313,7 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         Compare("sharing", before.Sharing, after.Sharing);
         Compare("names", new object?[] { before.Name, before.Description, before.Agency }, new object?[] { after.Name, after.Description, after.Agency });
         Compare("deadline", before.UpdateDeadline, after.UpdateDeadline);
+        Compare("schedule", before.Schedule, after.Schedule);
         Compare("provision", new object?[] { before.Provision, before.Themes }, new object?[] { after.Provision, after.Themes });
         Compare("authority", before.Authoritative, after.Authoritative);
         Compare("threshold", new[] { before.QuarantineThreshold, before.MaxEndedShare }, new[] { after.QuarantineThreshold, after.MaxEndedShare });

@@ -140,6 +140,9 @@ public interface IPlatformStore
     /// <summary>Saves a notification (inserted or replaced by its id).</summary>
     void SaveNotification(Notification notification);
 
+    /// <summary>Notifications waiting for their webhook, oldest first.</summary>
+    IReadOnlyList<Notification> PendingNotifications();
+
     /// <summary>Adds new notifications in one transaction.</summary>
     void AddNotifications(IReadOnlyList<Notification> notifications);
 
