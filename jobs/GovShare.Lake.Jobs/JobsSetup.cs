@@ -29,13 +29,19 @@ public sealed record JobsOptions
     /// <summary>Optimize and vacuum (default 02:30 every night).</summary>
     public string Maintenance { get; init; } = "30 2 * * *";
 
+    /// <summary>The off-site backup's folder (a second disk or a mounted share); none: no nightly backup.</summary>
+    public string? BackupTarget { get; init; }
+
+    /// <summary>The nightly backup and its verification (default 03:30), when <see cref="BackupTarget"/> is set.</summary>
+    public string Backup { get; init; } = "30 3 * * *";
+
     /// <summary>Days of table history the nightly vacuum keeps (default 30): <c>asOf</c> queries and theme changes
     /// <c>since</c> a version older than this can no longer be read.</summary>
     public int VacuumRetentionDays { get; init; } = 30;
 
     /// <summary>Problems with the values.</summary>
     public IReadOnlyList<string> Validate() =>
-        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance) }
+        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance), (nameof(Backup), Backup) }
             .Where(p => !FreshnessRules.TryParseCron(p.Item2, out _))
             .Select(p => $"Jobs:{p.Item1} '{p.Item2}' is not a cron expression (minute hour day month weekday).")
             .Concat(VacuumRetentionDays is < 7 or > 3650 ? [$"Jobs:VacuumRetentionDays is {VacuumRetentionDays}; use 7 to 3650."] : [])
@@ -88,6 +94,14 @@ public static class JobsSetup
             manager.AddOrUpdate<PlatformJobs>("webhooks", jobs => jobs.DeliverWebhooks(), options.Webhooks, china);
             manager.AddOrUpdate<PlatformJobs>("deadlines", jobs => jobs.WatchDeadlines(), options.Deadlines, china);
             manager.AddOrUpdate<PlatformJobs>("maintenance", jobs => jobs.Maintain(), options.Maintenance, china);
+            if (options.BackupTarget is { Length: > 0 })
+            {
+                manager.AddOrUpdate<PlatformJobs>("backup", jobs => jobs.BackUp(), options.Backup, china);
+            }
+            else
+            {
+                manager.RemoveIfExists("backup");
+            }
             return Task.CompletedTask;
         }
 

@@ -106,6 +106,25 @@ public sealed class PlatformJobs(
             (failed.Count == 0 ? "" : "; not maintained: " + string.Join("; ", failed));
     });
 
+    /// <summary>Nightly: the incremental off-site copy to <see cref="JobsOptions.BackupTarget"/>, then its verification
+    /// (restored into a scratch folder, every table compared). A failed verification fails the run.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(0)]
+    public void BackUp() => Recorder.Run("backup", () =>
+    {
+        var target = (jobs ?? new JobsOptions()).BackupTarget
+            ?? throw new LakeException(LakeErrorKind.InvalidInput, "Jobs:BackupTarget is not set.");
+        var manifest = Backup.LakeBackup.Run(layout, store, target, clock);
+        var verification = Backup.LakeBackup.Verify(target);
+        if (!verification.Ok)
+        {
+            throw new LakeException(LakeErrorKind.Corrupt, "the backup does not restore to what was backed up: " + string.Join(" ", verification.Problems));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{manifest.FilesCopied} files ({manifest.BytesCopied:N0} bytes) copied, {manifest.FilesUnchanged} unchanged; {verification.Tables} tables verified");
+    });
+
     private static string Summary(FreshnessReport report) => string.Create(CultureInfo.InvariantCulture,
         $"{report.Statuses.Count} entries: {string.Join(", ", report.Statuses.GroupBy(s => s.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {FreshnessName(g.Key)}"))}; " +
         $"{report.Changed.Count} changed, {report.Notifications.Count} notifications");

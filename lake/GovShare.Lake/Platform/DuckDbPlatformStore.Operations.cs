@@ -6,6 +6,29 @@ namespace GovShare.Lake.Platform;
 public sealed partial class DuckDbPlatformStore
 {
     /// <inheritdoc />
+    /// <remarks>Taken under the store's own lock, so no operation of this process is half done in it; other processes
+    /// wait as for any operation.</remarks>
+    public void CopyTo(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, $"{path} exists already: a store copy is written to a new file.");
+        }
+
+        using var connection = Connect();
+        Execute(connection, $"ATTACH {GovShare.Lake.Engine.LakeDuckDb.Literal(path)} AS store_copy");
+        try
+        {
+            using var name = Command(connection, "SELECT current_database()", []);
+            Execute(connection, $"COPY FROM DATABASE {GovShare.Lake.Engine.LakeDuckDb.Identifier((string)name.ExecuteScalar()!)} TO store_copy");
+        }
+        finally
+        {
+            Execute(connection, "DETACH store_copy");
+        }
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<FreshnessSubject> ListFreshnessSubjects()
     {
         using var connection = Connect();

@@ -122,6 +122,9 @@ public interface IPlatformStore
     /// process can tell another process's decisions without reading them all.</summary>
     string AccessStamp();
 
+    /// <summary>A consistent copy of the whole store into a new database file (the backup's copy).</summary>
+    void CopyTo(string path);
+
     /// <summary>What the freshness check needs of each current catalogue entry, read without deserialising entries.</summary>
     IReadOnlyList<Freshness.FreshnessSubject> ListFreshnessSubjects();
 
