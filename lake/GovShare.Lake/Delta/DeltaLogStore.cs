@@ -119,21 +119,52 @@ internal sealed partial class DeltaLogStore(string tablePath)
                 stream.Flush(flushToDisk: true);
             }
 
-            try
-            {
-                File.Move(temporary, CommitPath(version), overwrite: false);
-                return true;
-            }
-            catch (IOException) when (File.Exists(CommitPath(version)))
-            {
-                return false;
-            }
+            return Publish(temporary, CommitPath(version));
         }
         finally
         {
             File.Delete(temporary);
         }
     }
+
+    // Put-if-absent: the commit file appears whole, and only once. On Unix this is link(2), which fails with EEXIST when
+    // the version exists; File.Move without overwrite is not enough there, because .NET falls back to checking for
+    // the file and renaming over it when a link cannot be made, and two writers racing through that fallback both
+    // "win" (the later rename silently replaces the earlier commit).
+    private static bool Publish(string temporary, string destination)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            if (Link(temporary, destination) == 0)
+            {
+                return true;
+            }
+
+            var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (error == EExist)
+            {
+                return false;
+            }
+
+            throw new IOException($"the commit {System.IO.Path.GetFileName(destination)} could not be linked into place (errno {error}).");
+        }
+
+        try
+        {
+            // Windows' MoveFileEx without MOVEFILE_REPLACE_EXISTING fails atomically when the target exists.
+            File.Move(temporary, destination, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            return false;
+        }
+    }
+
+    private const int EExist = 17;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "link", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Link(string existing, string created);
 
     [GeneratedRegex(@"^(?<version>\d{20})\.(?:(?<json>json)|checkpoint(?:\.(?<part>\d{10})\.(?<parts>\d{10}))?\.parquet)$")]
     private static partial Regex LogFileName();
