@@ -56,16 +56,16 @@ public static class JobsSetup
     public static IServiceCollection AddPlatformJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var jobs = configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
+        var freshness = configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions();
         var webhooks = configuration.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
-        var problems = jobs.Validate().Concat((configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions()).Validate())
-            .Concat(webhooks.Validate()).ToList();
+        var problems = jobs.Validate().Concat(freshness.Validate()).Concat(webhooks.Validate()).ToList();
         if (problems.Count > 0)
         {
             throw new LakeException(LakeErrorKind.InvalidInput, string.Join(" ", problems));
         }
 
         services.AddSingleton(jobs);
-        services.AddSingleton(configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions());
+        services.AddSingleton(freshness);
         services.AddSingleton(webhooks);
         services.AddSingleton(webhooks.CreateClient());
         services.AddTransient<PlatformJobs>();

@@ -1,3 +1,4 @@
+using GovShare.Lake.Access;
 using GovShare.Lake.Calendar;
 using GovShare.Lake.Freshness;
 using GovShare.Lake.Jobs.Notifications;
@@ -21,9 +22,6 @@ public sealed record FreshnessReport(DateTimeOffset At, IReadOnlyList<FreshnessS
 /// that has not changed notifies no one again.</summary>
 public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> calendar, FreshnessOptions options, Notifier notifier)
 {
-    /// <summary>The agency code the operator's notifications go to.</summary>
-    public const string Operator = "operator";
-
     /// <summary>Checks at <paramref name="now"/>; with <paramref name="record"/> false nothing is written (a look at
     /// another moment must not change the recorded states or tell anyone).</summary>
     public FreshnessReport Run(DateTimeOffset now, bool record = true)
@@ -59,7 +57,7 @@ public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> c
 
             if (status.State == FreshnessState.Delinquent)
             {
-                notifications.Add(notifier.Create(Operator, "freshness_delinquent", entry.EntryId,
+                notifications.Add(notifier.Create(AccessWorkflow.Operator, "freshness_delinquent", entry.EntryId,
                     $"{entry.Provider} 的 {entry.EntryId} 逾期超过宽限期（时限 {deadline}）。/ {entry.EntryId} of {entry.Provider} is overdue beyond the grace period (deadline {deadline}).", now));
             }
         }

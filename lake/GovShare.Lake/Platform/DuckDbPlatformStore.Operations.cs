@@ -191,14 +191,6 @@ public sealed partial class DuckDbPlatformStore
     }
 
     /// <inheritdoc />
-    public Uri? FindWebhook(string agency)
-    {
-        using var connection = Connect();
-        using var command = Command(connection, "SELECT url FROM agency_webhooks WHERE agency = $a", [("a", agency)]);
-        return command.ExecuteScalar() is string url ? new Uri(url) : null;
-    }
-
-    /// <inheritdoc />
     public IReadOnlyDictionary<string, Uri> ListWebhooks()
     {
         using var connection = Connect();

@@ -158,9 +158,6 @@ public interface IPlatformStore
     /// <summary>Sets (or, with null, removes) an agency's webhook URL.</summary>
     void SetWebhook(string agency, Uri? url, DateTimeOffset now);
 
-    /// <summary>An agency's webhook URL, or null.</summary>
-    Uri? FindWebhook(string agency);
-
     /// <summary>Every agency's webhook URL.</summary>
     IReadOnlyDictionary<string, Uri> ListWebhooks();
 
