@@ -202,7 +202,7 @@ public static class FreshnessRules
         }
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CronExpression> Crons = new(StringComparer.Ordinal);
+    internal static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CronExpression> Crons = new(StringComparer.Ordinal);
 
     private static FreshnessStatus Status(FreshnessSubject entry, string name, DateTimeOffset deadline, DateTimeOffset dueFrom, DateTimeOffset delinquentFrom,
         DateTimeOffset? last, DateTimeOffset? lastMet, DateTimeOffset now, string reason)
@@ -219,21 +219,21 @@ public static class FreshnessRules
         deadline == DateTimeOffset.MaxValue ? deadline : calendar.AddWorkingDays(deadline - TimeSpan.FromTicks(1), days);
 
     // China time: the quarter of the instant, from its first day's midnight.
-    private static DateTimeOffset QuarterStart(DateTimeOffset instant)
+    internal static DateTimeOffset QuarterStart(DateTimeOffset instant)
     {
         var local = ChinaTime.ToChina(instant);
         return new DateTimeOffset(local.Year, ((local.Month - 1) / 3 * 3) + 1, 1, 0, 0, 0, ChinaTime.Offset);
     }
 
     // The end (24:00 China time) of the instant's day.
-    private static DateTimeOffset EndOfDay(DateTimeOffset instant)
+    internal static DateTimeOffset EndOfDay(DateTimeOffset instant)
     {
         var local = ChinaTime.ToChina(instant);
         return new DateTimeOffset(local.Year, local.Month, local.Day, 0, 0, 0, ChinaTime.Offset).AddDays(1);
     }
 
     // A deadline on a day off moves to the end of the next working day (the instant 24:00 belongs to the day before it).
-    private static DateTimeOffset OnWorkingDay(WorkingCalendar calendar, DateTimeOffset deadline)
+    internal static DateTimeOffset OnWorkingDay(WorkingCalendar calendar, DateTimeOffset deadline)
     {
         var day = DateOnly.FromDateTime(ChinaTime.ToChina(deadline - TimeSpan.FromTicks(1)).DateTime);
         return calendar.IsWorkingDay(day) ? deadline : calendar.AddWorkingDays(deadline - TimeSpan.FromTicks(1), 1);
