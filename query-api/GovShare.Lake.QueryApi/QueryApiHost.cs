@@ -1,3 +1,4 @@
+using GovShare.Lake.Freshness;
 using GovShare.Lake.Platform;
 using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.QueryApi.Audit;
@@ -11,9 +12,11 @@ using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Lookups;
 using GovShare.Lake.QueryApi.Operations;
 using GovShare.Lake.QueryApi.Query;
+using GovShare.Lake.QueryApi.Scorecards;
 using GovShare.Lake.QueryApi.Themes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -56,6 +59,11 @@ public static class QueryApiHost
             DuckDbPlatformStore.Open(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
         builder.Services.AddSingleton<LakeEngine>();
         builder.Services.AddSingleton<CalendarService>();
+        builder.Services.TryAddSingleton(services =>
+        {
+            var freshness = builder.Configuration.GetSection(FreshnessOptions.SectionName).Get<FreshnessOptions>() ?? new FreshnessOptions();
+            return freshness.Validate() is [] ? freshness : throw new LakeException(LakeErrorKind.InvalidInput, string.Join(" ", freshness.Validate()));
+        });
         builder.Services.AddSingleton(services => new GovShare.Lake.Evidence.EvidenceVault(services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath));
         builder.Services.AddSingleton(services => new GovShare.Lake.Audit.AuditLog(
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
@@ -99,6 +107,7 @@ public static class QueryApiHost
         app.MapEvidenceApi();
         app.MapAccessApi();
         app.MapOperationsApi();
+        app.MapScorecardsApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -47,10 +47,15 @@ internal sealed class JobsLake : IDisposable
     public static DateTimeOffset At(string text) =>
         DateTimeOffset.ParseExact(text + " +08:00", "yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A catalogue entry from the sample catalogue under another id and deadline, registered at <paramref name="registeredAt"/>.</summary>
-    public CatalogueEntry Entry(string id, UpdateDeadline deadline, DateTimeOffset registeredAt, UpdateSchedule? schedule = null)
+    /// <summary>A catalogue entry copied from the sample catalogue (<paramref name="sample"/>) under another id, deadline and agency,
+    /// registered at <paramref name="registeredAt"/>.</summary>
+    public CatalogueEntry Entry(string id, UpdateDeadline deadline, DateTimeOffset registeredAt, UpdateSchedule? schedule = null, string? agency = null, string sample = "amr.entities")
     {
-        var entry = Sample()["amr.entities"] with { Id = id, UpdateDeadline = deadline, Schedule = schedule };
+        var copied = Sample()[sample];
+        var entry = copied with
+        {
+            Id = id, UpdateDeadline = deadline, Schedule = schedule, Agency = agency is null ? copied.Agency : new AgencyRef(agency, new LocalizedName(agency, agency)),
+        };
         Store.SaveCatalogueEntry(entry, registeredAt);
         return entry;
     }

@@ -83,7 +83,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             store.RecordBatch(new BatchRecord(report.BatchId, datasetId, revision.Revision, report.File,
                 report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
                 report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
-                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
+                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json), Repeat: report.Status == BatchStatus.AlreadyCommitted));
 
             // The new table version becomes part of the next lake version, which readers pin to.
             if (report.Status == BatchStatus.Committed)

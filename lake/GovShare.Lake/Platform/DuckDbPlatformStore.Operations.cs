@@ -210,7 +210,7 @@ public sealed partial class DuckDbPlatformStore
     {
         using var connection = Connect();
         using var command = Command(connection,
-            "SELECT dataset_id, finished_at FROM batches WHERE status IN ('committed', 'already_committed') " +
+            "SELECT dataset_id, finished_at FROM deliveries WHERE status IN ('committed', 'unchanged') " +
             "QUALIFY finished_at >= $s OR row_number() OVER (PARTITION BY dataset_id ORDER BY finished_at DESC) = 1 ORDER BY dataset_id, finished_at",
             [("s", since.UtcDateTime)]);
         using var reader = command.ExecuteReader();
@@ -227,5 +227,25 @@ public sealed partial class DuckDbPlatformStore
         }
 
         return times.ToDictionary(p => p.Key, p => (IReadOnlyList<DateTimeOffset>)p.Value, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeliveryTally> DeliveryTallies(DateTimeOffset from, DateTimeOffset to)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "SELECT dataset_id, count(*) FILTER (status = 'committed'), count(*) FILTER (status = 'unchanged'), count(*) FILTER (status = 'refused'), " +
+            "count(*) FILTER (status = 'failed'), sum(rows_read)::BIGINT, coalesce(sum(accepted) FILTER (status = 'committed'), 0)::BIGINT, sum(quarantined)::BIGINT " +
+            "FROM deliveries WHERE finished_at >= $f AND finished_at < $t GROUP BY dataset_id ORDER BY dataset_id",
+            [("f", from.UtcDateTime), ("t", to.UtcDateTime)]);
+        using var reader = command.ExecuteReader();
+        var tallies = new List<DeliveryTally>();
+        while (reader.Read())
+        {
+            tallies.Add(new DeliveryTally(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)));
+        }
+
+        return tallies;
     }
 }

@@ -152,6 +152,21 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
                 url VARCHAR NOT NULL,
                 updated_at TIMESTAMP NOT NULL);
             """),
+        (8, "delivery log", """
+            -- Every delivery, including the same file again (a batch record is replaced then: the scorecards and the
+            -- deadlines need each time a provider delivered, and what each delivery brought).
+            CREATE TABLE deliveries (
+                batch_id VARCHAR NOT NULL,
+                dataset_id VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                finished_at TIMESTAMP NOT NULL,
+                rows_read BIGINT NOT NULL,
+                accepted BIGINT NOT NULL,
+                quarantined BIGINT NOT NULL,
+                PRIMARY KEY (batch_id, finished_at));
+            CREATE INDEX deliveries_dataset ON deliveries (dataset_id, finished_at);
+            INSERT INTO deliveries SELECT batch_id, dataset_id, status, finished_at, rows_read, accepted, quarantined FROM batches;
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>
@@ -258,10 +273,18 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
     public void RecordBatch(BatchRecord batch)
     {
         using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
         Execute(connection, "INSERT OR REPLACE INTO batches VALUES ($b, $d, $r, $f, $s, $read, $acc, $q, $w, $v, $start, $end, $report)",
             ("b", batch.BatchId), ("d", batch.DatasetId), ("r", batch.CatalogueRevision), ("f", batch.FileName), ("s", batch.Status),
             ("read", batch.Read), ("acc", batch.Accepted), ("q", batch.Quarantined), ("w", batch.Warnings), ("v", batch.Version),
             ("start", batch.StartedAt.UtcDateTime), ("end", batch.FinishedAt.UtcDateTime), ("report", batch.ReportJson));
+
+        // The same file again brought nothing new: it counts as a delivery, with no rows.
+        var repeat = batch.Repeat && batch.Status == "committed";
+        Execute(connection, "INSERT INTO deliveries VALUES ($b, $d, $s, $end, $read, $acc, $q) ON CONFLICT DO NOTHING",
+            ("b", batch.BatchId), ("d", batch.DatasetId), ("s", repeat ? "unchanged" : batch.Status), ("end", batch.FinishedAt.UtcDateTime),
+            ("read", repeat ? 0 : batch.Read), ("acc", repeat ? 0 : batch.Accepted), ("q", repeat ? 0 : batch.Quarantined));
+        transaction.Commit();
     }
 
     /// <inheritdoc />

@@ -27,9 +27,22 @@ public sealed record CatalogueRevision(
 /// <param name="StartedAt">When ingestion began.</param>
 /// <param name="FinishedAt">When it ended.</param>
 /// <param name="ReportJson">The whole batch report, JSON.</param>
+/// <param name="Repeat">The same file delivered again (status <c>committed</c>, figures of the first delivery): logged as a
+/// delivery that brought nothing new.</param>
 public sealed record BatchRecord(
     string BatchId, string DatasetId, int CatalogueRevision, string FileName, string Status, long Read, long Accepted, long Quarantined,
-    long Warnings, long? Version, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string ReportJson);
+    long Warnings, long? Version, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string ReportJson, bool Repeat = false);
+
+/// <summary>One dataset's deliveries in a period, counted.</summary>
+/// <param name="DatasetId">The catalogue entry.</param>
+/// <param name="Committed">Deliveries committed.</param>
+/// <param name="Unchanged">The same file again.</param>
+/// <param name="Refused">Refused (over the quarantine threshold).</param>
+/// <param name="Failed">Unreadable.</param>
+/// <param name="RowsRead">Rows read.</param>
+/// <param name="RowsAccepted">Rows accepted into the lake (by committed deliveries).</param>
+/// <param name="RowsQuarantined">Rows quarantined.</param>
+public sealed record DeliveryTally(string DatasetId, long Committed, long Unchanged, long Refused, long Failed, long RowsRead, long RowsAccepted, long RowsQuarantined);
 
 /// <summary>The platform's own state: catalogue revisions and delivery batches now; agencies, grants,
 /// requests, mismatch reports, job outcomes and audit in later issues. Each method is one transaction.
@@ -164,4 +177,7 @@ public interface IPlatformStore
     /// <summary>When each dataset was delivered (committed, or the same file again) since an instant, and its last
     /// delivery however old, by dataset id.</summary>
     IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> DeliveryTimes(DateTimeOffset since);
+
+    /// <summary>Each dataset's deliveries that finished in [<paramref name="from"/>, <paramref name="to"/>), counted.</summary>
+    IReadOnlyList<DeliveryTally> DeliveryTallies(DateTimeOffset from, DateTimeOffset to);
 }

@@ -216,6 +216,9 @@ public static class LookupApi
         using var connection = engine.Connect(lease);
         var periods = Rows(connection, "SELECT * FROM geo.divisions WHERE code = $c ORDER BY valid_from", divisionCode, int.MaxValue, out _);
         var places = Rows(connection, $"SELECT * FROM geo.places WHERE division_code = $c ORDER BY place_id LIMIT {MaxPlaces + 1}", divisionCode, MaxPlaces, out var truncated);
+        var audit = context.Audit();
+        audit.Touch(["geo.divisions", "geo.places"]);
+        audit.Rows = periods.Count + places.Count;
         return periods.Count == 0 && places.Count == 0
             ? NotFound("the division code is in neither geo.divisions nor geo.places.")
             : TypedResults.Ok(new PlacesAnswer(lease.Version, divisionCode, periods, places, truncated));
@@ -285,6 +288,9 @@ public static class LookupApi
         var audit = context.Audit();
         audit.Touch(rows.Select(r => r.Part switch { "licence" => BaseDatabaseCatalog.Licences.QualifiedName, "entity" => BaseDatabaseCatalog.Entities.QualifiedName, _ => table.QualifiedName })
             .Append(table.QualifiedName).Concat(withheld.Select(w => "withheld:" + w.Resource)));
+
+        // And whose data it was: the provider datasets served (the scorecards count each provider's use from these).
+        audit.Touch(rows.Select(r => "src." + r.Dataset).Distinct(StringComparer.Ordinal));
         audit.Rows = rows.Count;
         foreach (var row in found.Where(r => !hidden.Contains(r)))
         {
