@@ -22,6 +22,7 @@ internal static class GovShareCli
         root.Subcommands.Add(AuditCommand.Create(console));
         root.Subcommands.Add(CalendarCommand.Create(console));
         root.Subcommands.Add(FreshnessCommand.Create(console));
+        root.Subcommands.Add(ScorecardCommand.Create(console));
         root.Subcommands.Add(BackupCommand.Create(console));
         root.Subcommands.Add(EvidenceCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));

@@ -47,6 +47,32 @@ public sealed class IngestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Scorecard_Should_CountTheSameFileAgainAsADeliveryWithoutRows()
+    {
+        Assert.Equal(0, (await CliRunner.RunInProcessAsync(["catalogue", "load", CatalogueFolder, "--lake", Lake])).ExitCode);
+        var file = Delivery("p.csv", 3, broken: 1);
+        Assert.Equal(0, (await CliRunner.RunInProcessAsync(["ingest", file, "--dataset", "psb.household", "--lake", Lake])).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunInProcessAsync(["ingest", file, "--dataset", "psb.household", "--lake", Lake])).ExitCode);
+        var year = ChinaTime.ToChina(DateTimeOffset.UtcNow).Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var report = Path.Combine(_root, "report.html");
+
+        var csv = await CliRunner.RunInProcessAsync(["scorecard", "--period", year, "--format", "csv", "--table", "datasets", "--lake", Lake]);
+        var html = await CliRunner.RunInProcessAsync(["scorecard", "--period", year, "--format", "html", "--english", "--out", report, "--lake", Lake]);
+        var bad = await CliRunner.RunInProcessAsync(["scorecard", "--period", "2026-Q5", "--lake", Lake]);
+
+        Assert.True(csv.ExitCode == 0, csv.Error);
+        var lines = csv.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        var row = lines.Single(l => l.Contains(",psb.household,", StringComparison.Ordinal)).Split(',');
+        string Column(string name) => row[Array.IndexOf(header, name)];
+        Assert.Equal(("2", "1", "1", "3", "1"), (Column("deliveries"), Column("committed"), Column("unchanged"), Column("rows_provided"), Column("rows_quarantined")));
+        Assert.Equal(0, html.ExitCode);
+        Assert.Contains("Providing agencies", await File.ReadAllTextAsync(report), StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("is not a year (2026), a quarter (2026-Q3) or a month", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_Should_PrintTheReport_AndExit0_Then_Exit0AgainWithAlreadyCommitted()
     {
         Assert.Equal(0, (await CliRunner.RunInProcessAsync(["catalogue", "load", CatalogueFolder, "--lake", Lake])).ExitCode);

@@ -65,7 +65,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         if (store.FindBatch(batchId) is { Status: "committed" } earlier && IsCommitted(datasetId, batchId))
         {
             var previous = JsonSerializer.Deserialize<BatchReport>(earlier.ReportJson, DuckDbPlatformStore.Json)!;
-            return previous with { Status = BatchStatus.AlreadyCommitted, StartedAt = started, FinishedAt = clock.GetUtcNow() };
+            var again = previous with { Status = BatchStatus.AlreadyCommitted, StartedAt = started, FinishedAt = clock.GetUtcNow() };
+
+            // Still a delivery: the provider says nothing changed, which meets its update deadline (GZ 17).
+            store.RecordBatch(earlier with { StartedAt = again.StartedAt, FinishedAt = again.FinishedAt, Repeat = true });
+            return again;
         }
 
         BatchReport report;
@@ -83,7 +87,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             store.RecordBatch(new BatchRecord(report.BatchId, datasetId, revision.Revision, report.File,
                 report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
                 report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
-                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json), Repeat: report.Status == BatchStatus.AlreadyCommitted));
+                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
 
             // The new table version becomes part of the next lake version, which readers pin to.
             if (report.Status == BatchStatus.Committed)

@@ -274,13 +274,18 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
-        Execute(connection, "INSERT OR REPLACE INTO batches VALUES ($b, $d, $r, $f, $s, $read, $acc, $q, $w, $v, $start, $end, $report)",
-            ("b", batch.BatchId), ("d", batch.DatasetId), ("r", batch.CatalogueRevision), ("f", batch.FileName), ("s", batch.Status),
-            ("read", batch.Read), ("acc", batch.Accepted), ("q", batch.Quarantined), ("w", batch.Warnings), ("v", batch.Version),
-            ("start", batch.StartedAt.UtcDateTime), ("end", batch.FinishedAt.UtcDateTime), ("report", batch.ReportJson));
 
-        // The same file again brought nothing new: it counts as a delivery, with no rows.
+        // The same file again brought nothing new: it counts as a delivery, with no rows, and the batch keeps the
+        // record of the delivery that committed it.
         var repeat = batch.Repeat && batch.Status == "committed";
+        if (!repeat)
+        {
+            Execute(connection, "INSERT OR REPLACE INTO batches VALUES ($b, $d, $r, $f, $s, $read, $acc, $q, $w, $v, $start, $end, $report)",
+                ("b", batch.BatchId), ("d", batch.DatasetId), ("r", batch.CatalogueRevision), ("f", batch.FileName), ("s", batch.Status),
+                ("read", batch.Read), ("acc", batch.Accepted), ("q", batch.Quarantined), ("w", batch.Warnings), ("v", batch.Version),
+                ("start", batch.StartedAt.UtcDateTime), ("end", batch.FinishedAt.UtcDateTime), ("report", batch.ReportJson));
+        }
+
         Execute(connection, "INSERT INTO deliveries VALUES ($b, $d, $s, $end, $read, $acc, $q) ON CONFLICT DO NOTHING",
             ("b", batch.BatchId), ("d", batch.DatasetId), ("s", repeat ? "unchanged" : batch.Status), ("end", batch.FinishedAt.UtcDateTime),
             ("read", repeat ? 0 : batch.Read), ("acc", repeat ? 0 : batch.Accepted), ("q", repeat ? 0 : batch.Quarantined));

@@ -27,8 +27,8 @@ public sealed record CatalogueRevision(
 /// <param name="StartedAt">When ingestion began.</param>
 /// <param name="FinishedAt">When it ended.</param>
 /// <param name="ReportJson">The whole batch report, JSON.</param>
-/// <param name="Repeat">The same file delivered again (status <c>committed</c>, figures of the first delivery): logged as a
-/// delivery that brought nothing new.</param>
+/// <param name="Repeat">The same file delivered again (status <c>committed</c>): logged as a delivery that brought nothing
+/// new; the batch's record stays that of the delivery that committed it.</param>
 public sealed record BatchRecord(
     string BatchId, string DatasetId, int CatalogueRevision, string FileName, string Status, long Read, long Accepted, long Quarantined,
     long Warnings, long? Version, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string ReportJson, bool Repeat = false);
@@ -66,7 +66,8 @@ public interface IPlatformStore
     /// <summary>Every revision of an entry, oldest first.</summary>
     IReadOnlyList<CatalogueRevision> CatalogueHistory(string id);
 
-    /// <summary>Records a batch (replacing an earlier record of the same batch id: a re-run completes it).</summary>
+    /// <summary>Records a batch (replacing an earlier record of the same batch id: a re-run completes it) and logs the
+    /// delivery; a <see cref="BatchRecord.Repeat"/> is only logged.</summary>
     void RecordBatch(BatchRecord batch);
 
     /// <summary>A batch by id, or null.</summary>

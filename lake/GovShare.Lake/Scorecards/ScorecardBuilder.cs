@@ -92,6 +92,9 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
         return new Scorecards(period.Name, period.From, period.To, asOf, providers, consumers);
     }
 
+    /// <summary>What the scorecards need of the store's mismatch reports.</summary>
+    public static IReadOnlyList<MismatchFact> MismatchFacts(IPlatformStore store) => [];
+
     private static DeliveryFigures Figures(DeliveryTally? tally) => tally is null
         ? DeliveryFigures.None
         : new DeliveryFigures(tally.Committed + tally.Unchanged + tally.Refused + tally.Failed, tally.Committed, tally.Unchanged, tally.Refused, tally.Failed,

@@ -135,7 +135,7 @@ public static class ScorecardsApi
         }
 
         await audit.FlushAsync();
-        return new ScorecardBuilder(store, lake, calendar.Calendar, freshness).Build(parsed, [] /* MERGE: mismatch reports */, now);
+        return new ScorecardBuilder(store, lake, calendar.Calendar, freshness).Build(parsed, ScorecardBuilder.MismatchFacts(store), now);
     }
 
     private static ProblemHttpResult Problem(string detail, int status, string title) => TypedResults.Problem(detail, statusCode: status, title: title);
