@@ -81,7 +81,7 @@ public sealed class FreshnessCheckTests : IDisposable
         _lake.Entry("amr.again", UpdateDeadline.Within3Days, Monday.AddDays(-10));
         _lake.Entry("amr.refused", UpdateDeadline.Within3Days, Monday.AddDays(-10));
         _lake.Deliver("amr.again", Monday.AddDays(-5));
-        _lake.Deliver("amr.again", Monday, "already_committed");
+        _lake.Deliver("amr.again", Monday, repeat: true);
         _lake.Deliver("amr.refused", Monday.AddDays(-5));
         _lake.Deliver("amr.refused", Monday, "refused");
 

@@ -60,9 +60,10 @@ internal sealed class JobsLake : IDisposable
         return entry;
     }
 
-    /// <summary>Records a committed delivery of a dataset at an instant.</summary>
-    public void Deliver(string datasetId, DateTimeOffset at, string status = "committed") =>
-        Store.RecordBatch(new BatchRecord($"{datasetId}-{Guid.NewGuid():N}", datasetId, 1, "delivery.csv", status, 1, 1, 0, 0, 1, at.AddSeconds(-1), at, "{}"));
+    /// <summary>Records a delivery of a dataset at an instant (committed unless told otherwise; with <paramref name="repeat"/>, the
+    /// same file as before again, as the ingestor logs it).</summary>
+    public void Deliver(string datasetId, DateTimeOffset at, string status = "committed", bool repeat = false) =>
+        Store.RecordBatch(new BatchRecord($"{datasetId}-{Guid.NewGuid():N}", datasetId, 1, "delivery.csv", status, 1, 1, 0, 0, 1, at.AddSeconds(-1), at, "{}", repeat));
 
     private static Dictionary<string, CatalogueEntry> Sample()
     {
