@@ -152,6 +152,26 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
                 url VARCHAR NOT NULL,
                 updated_at TIMESTAMP NOT NULL);
             """),
+        (8, "mismatch reports", """
+            -- The report as a JSON document (its history travels with it) and the columns that listings filter on and
+            -- that conditional saves compare. identity: SHA-256 of entry, key, attribute and both values (one open
+            -- report per difference); no key in clear outside the document.
+            CREATE TABLE mismatch_reports (
+                report_id VARCHAR PRIMARY KEY,
+                entry_id VARCHAR NOT NULL,
+                provider VARCHAR NOT NULL,
+                reporter VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                identity VARCHAR NOT NULL,
+                escalated BOOLEAN NOT NULL,
+                due TIMESTAMP,
+                reported_at TIMESTAMP NOT NULL,
+                revision INTEGER NOT NULL,
+                document VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL);
+            CREATE INDEX mismatch_reports_identity ON mismatch_reports (identity);
+            CREATE INDEX mismatch_reports_provider ON mismatch_reports (provider, status);
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>
