@@ -10,6 +10,7 @@ using GovShare.Lake.QueryApi.Health;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Lookups;
 using GovShare.Lake.QueryApi.Operations;
+using GovShare.Lake.QueryApi.Quality;
 using GovShare.Lake.QueryApi.Query;
 using GovShare.Lake.QueryApi.Themes;
 using Microsoft.AspNetCore.Authentication;
@@ -61,6 +62,8 @@ public static class QueryApiHost
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddSingleton<GovShare.Lake.QueryApi.Access.AccessPolicy>();
+        builder.Services.AddSingleton(services => new GovShare.Lake.Quality.MismatchWorkflow(services.GetRequiredService<IPlatformStore>(),
+            () => services.GetRequiredService<CalendarService>().Calendar, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<LakeRefresher>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -99,6 +102,7 @@ public static class QueryApiHost
         app.MapEvidenceApi();
         app.MapAccessApi();
         app.MapOperationsApi();
+        app.MapMismatchApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -282,9 +282,11 @@ public sealed class MismatchWorkflow(IPlatformStore store, Func<WorkingCalendar>
         return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset);
     }
 
-    /// <summary>True when the agency may read the report: its reporters, its provider, the operator.</summary>
+    /// <summary>True when the agency may read the report: the operator, the provider responsible now, and every agency
+    /// that took part (its reporters, a provider it was rerouted away from, a commenter).</summary>
     public static bool MayRead(MismatchReport report, Agency agency) =>
-        agency.Kind == AgencyKind.Operator || report.Provider == agency.Code || report.Reporter == agency.Code || report.AlsoReportedBy.Contains(agency.Code);
+        agency.Kind == AgencyKind.Operator || report.Provider == agency.Code || report.Reporter == agency.Code
+        || report.AlsoReportedBy.Contains(agency.Code) || report.History.Any(e => e.Actor == agency.Code);
 
     // The open report of the same difference (the reporter added to it), or a refusal when the difference was rejected.
     private MismatchFiling? Existing(string identity, string reporter)
