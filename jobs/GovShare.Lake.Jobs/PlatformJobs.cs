@@ -62,12 +62,14 @@ public sealed class PlatformJobs(
         return string.Create(CultureInfo.InvariantCulture, $"{results.Count} files, {results.Count(r => r.Failed)} failed");
     });
 
-    /// <summary>Access requests due are escalated to the operator, grants past their end expire (working days, from the calendar).</summary>
+    /// <summary>Access requests due are escalated to the operator, grants past their end expire; mismatch reports are
+    /// reminded to their provider the working day before they are due and escalated when overdue (working days, from the calendar).</summary>
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(0)]
     public void WatchDeadlines() => Recorder.Run("deadlines", () =>
     {
-        var changed = new AccessWorkflow(store, () => WorkingCalendar.Load(layout.Root), clock).Sweep();
+        var calendar = WorkingCalendar.Load(layout.Root);
+        var changed = new AccessWorkflow(store, () => calendar, clock).Sweep();
         foreach (var request in changed)
         {
             audit?.Append(new AuditEvent(AccessWorkflow.Platform, null, null,
@@ -75,7 +77,13 @@ public sealed class PlatformJobs(
                 request.Resource is null ? [] : [request.Resource], null, [], null, "allowed", 200));
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{changed.Count} requests escalated or expired");
+        var mismatches = new Quality.MismatchDeadlines(store, calendar, clock, Notifier, audit, layout.Root).Run();
+        if (mismatches.Notifications.Any(n => n.WebhookStatus == "pending"))
+        {
+            background.Enqueue<PlatformJobs>(jobs => jobs.DeliverWebhooks());
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{changed.Count} requests escalated or expired; {mismatches}");
     });
 
     /// <summary>Nightly: every table compacted and vacuumed (files no version within the retention needs).</summary>

@@ -11,6 +11,7 @@ using GovShare.Lake.QueryApi.Health;
 using GovShare.Lake.QueryApi.Identity;
 using GovShare.Lake.QueryApi.Lookups;
 using GovShare.Lake.QueryApi.Operations;
+using GovShare.Lake.QueryApi.Quality;
 using GovShare.Lake.QueryApi.Query;
 using GovShare.Lake.QueryApi.Scorecards;
 using GovShare.Lake.QueryApi.Themes;
@@ -69,6 +70,8 @@ public static class QueryApiHost
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddSingleton<GovShare.Lake.QueryApi.Access.AccessPolicy>();
+        builder.Services.AddSingleton(services => new GovShare.Lake.Quality.MismatchWorkflow(services.GetRequiredService<IPlatformStore>(),
+            () => services.GetRequiredService<CalendarService>().Calendar, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<LakeRefresher>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -108,6 +111,7 @@ public static class QueryApiHost
         app.MapAccessApi();
         app.MapOperationsApi();
         app.MapScorecardsApi();
+        app.MapMismatchApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -167,6 +167,26 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
             CREATE INDEX deliveries_dataset ON deliveries (dataset_id, finished_at);
             INSERT INTO deliveries SELECT batch_id, dataset_id, status, finished_at, rows_read, accepted, quarantined FROM batches;
             """),
+        (9, "mismatch reports", """
+            -- The report as a JSON document (its history travels with it) and the columns that listings filter on and
+            -- that conditional saves compare. identity: SHA-256 of entry, key, attribute and both values (one open
+            -- report per difference); no key in clear outside the document.
+            CREATE TABLE mismatch_reports (
+                report_id VARCHAR PRIMARY KEY,
+                entry_id VARCHAR NOT NULL,
+                provider VARCHAR NOT NULL,
+                reporter VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                identity VARCHAR NOT NULL,
+                escalated BOOLEAN NOT NULL,
+                due TIMESTAMP,
+                reported_at TIMESTAMP NOT NULL,
+                revision INTEGER NOT NULL,
+                document VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL);
+            CREATE INDEX mismatch_reports_identity ON mismatch_reports (identity);
+            CREATE INDEX mismatch_reports_provider ON mismatch_reports (provider, status);
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>

@@ -136,6 +136,24 @@ public interface IPlatformStore
     /// process can tell another process's decisions without reading them all.</summary>
     string AccessStamp();
 
+    /// <summary>Saves a mismatch report whole (its history travels with it). Without <paramref name="expected"/>: inserted
+    /// or replaced, except that an open report is refused (false) while another open report has the same
+    /// <see cref="Quality.MismatchReport.Identity"/>. With <paramref name="expected"/>: only if the stored report still
+    /// has that status and the revision before <see cref="Quality.MismatchReport.Revision"/>; false when it has not.</summary>
+    bool SaveMismatchReport(Quality.MismatchReport report, Quality.MismatchStatus? expected = null);
+
+    /// <summary>A mismatch report by id, or null.</summary>
+    Quality.MismatchReport? FindMismatchReport(string id);
+
+    /// <summary>Every mismatch report, oldest first.</summary>
+    IReadOnlyList<Quality.MismatchReport> ListMismatchReports();
+
+    /// <summary>The mismatch reports that meet every criterion of <paramref name="filter"/>, oldest first.</summary>
+    IReadOnlyList<Quality.MismatchReport> ListMismatchReports(Quality.MismatchFilter filter);
+
+    /// <summary>Every report of one difference (<see cref="Quality.MismatchReport.Identity"/>), oldest first.</summary>
+    IReadOnlyList<Quality.MismatchReport> FindMismatchReportsByIdentity(string identity);
+
     /// <summary>A consistent copy of the whole store into a new database file (the backup's copy).</summary>
     void CopyTo(string path);
 

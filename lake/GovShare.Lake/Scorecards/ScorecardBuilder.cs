@@ -93,7 +93,10 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
     }
 
     /// <summary>What the scorecards need of the store's mismatch reports.</summary>
-    public static IReadOnlyList<MismatchFact> MismatchFacts(IPlatformStore store) => [];
+    public static IReadOnlyList<MismatchFact> MismatchFacts(IPlatformStore store) =>
+        store.ListMismatchReports()
+            .Select(r => new MismatchFact(r.Provider, r.EntryId, r.ReportedAt, r.Due, r.ResolvedAt, r.Status == Quality.MismatchStatus.Withdrawn))
+            .ToList();
 
     private static DeliveryFigures Figures(DeliveryTally? tally) => tally is null
         ? DeliveryFigures.None

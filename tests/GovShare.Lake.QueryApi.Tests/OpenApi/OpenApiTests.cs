@@ -25,6 +25,9 @@ public sealed partial class OpenApiTests(DemoCityFixture city) : IClassFixture<D
         "/api/catalogue/{id}",
         "/api/catalogue.jsonld",
         "/api/datasets/{id}/deliveries",
+        "/api/mismatches",
+        "/api/mismatches/{id}",
+        "/api/mismatches/{id}/resolution",
     ];
 
     public static TheoryData<string> MalformedRequests { get; } =

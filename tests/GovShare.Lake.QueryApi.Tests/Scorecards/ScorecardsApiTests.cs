@@ -38,6 +38,13 @@ public sealed class ScorecardsApiTests(ScorecardCityFixture city) : IClassFixtur
         }
 
         Assert.Equal(HttpStatusCode.Forbidden, (await Sql(denied, "SELECT count(*) FROM src.\"psb.household\"")).Status);
+        var firstKey = ids.GetProperty("rows")[0][0].GetString();
+        var (filed, _) = await Post(urban, "/api/mismatches", new
+        {
+            entryId = "hrss.insured", key = firstKey, attribute = "residence_address", doubtedValue = "金水区花园路1号", proposedValue = "金水区花园路2号",
+            referenceDate = $"{Year}-01-01", reporterReference = "SC-1", note = "scorecard test",
+        });
+        Assert.Equal(HttpStatusCode.Created, filed);
 
         // A request is audited once its response is complete, which the client may see first.
         for (var waited = 0; !AuditLog.Read(Host.Lake).Any(e => e.Entry?.Event.Agency == "score-denied") && waited < 100; waited++)
@@ -64,6 +71,13 @@ public sealed class ScorecardsApiTests(ScorecardCityFixture city) : IClassFixtur
             Assert.Equal(delivered.Where(b => b.Status == "committed").Sum(b => b.Accepted), figures.GetProperty("rowsProvided").GetInt64());
             Assert.Equal(delivered.Sum(b => b.Quarantined), figures.GetProperty("rowsQuarantined").GetInt64());
         }
+
+        // Mismatch reports against hrss: as many as the store holds for it (the one just filed is open, not overdue yet).
+        var hrssMismatches = providers.Single(p => p.GetProperty("agency").GetString() == "hrss").GetProperty("mismatches");
+        var stored = Host.Store.ListMismatchReports().Where(r => r.Provider == "hrss" && ChinaTime.ToChina(r.ReportedAt).Year.ToString(CultureInfo.InvariantCulture) == Year).ToList();
+        Assert.Equal(stored.Count, hrssMismatches.GetProperty("reported").GetInt32());
+        Assert.Equal(stored.Count(r => r.IsOpen), hrssMismatches.GetProperty("open").GetInt32());
+        Assert.True(hrssMismatches.GetProperty("reported").GetInt32() >= 1);
 
         // psb's data was used by urban-ops: the query over population.persons and the lookups that served its rows.
         var psbUse = providers.Single(p => p.GetProperty("agency").GetString() == "psb").GetProperty("use");
