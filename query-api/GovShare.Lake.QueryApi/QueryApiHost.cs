@@ -92,6 +92,9 @@ public static class QueryApiHost
         // Resolving the options validates them (a bad lake folder stops the host here, with the reason).
         Directory.CreateDirectory(app.Services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath);
 
+        // Freshness options are checked at start, not by the first scorecard read.
+        app.Services.GetRequiredService<FreshnessOptions>();
+
         // The platform key pair is made on first start, not by the first request that signs something.
         app.Services.GetRequiredService<GovShare.Lake.Evidence.EvidenceVault>();
 

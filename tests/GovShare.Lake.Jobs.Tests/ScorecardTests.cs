@@ -71,6 +71,7 @@ public sealed class ScorecardScenario : IDisposable
             Append("2031-09-13 10:00", "psb", "户籍核查", "LookupPerson", ["population.persons", "src.hrss.insured", "src.psb.household"], 2);
             Append("2031-09-13 11:00", "urban-ops", "低保核查", "SubmitAccessRequest", ["hrss.insured"], 0);
             Append("2031-09-14 10:00", "urban-ops", "区划", "RunQuery", ["geo.divisions"], 5);
+            Append("2031-09-15 10:00", "civil-affairs", "核查 110101199003074514 的低保", "RunQuery", ["geo.divisions"], 1);
             Append("2031-10-02 10:00", "urban-ops", "低保核查", "RunQuery", ["population.persons"], 9);
         }
     }
@@ -108,7 +109,6 @@ public sealed class ScorecardTests(ScorecardScenario scenario) : IClassFixture<S
 {
     private static readonly ScorecardPeriod Q3 = ScorecardPeriod.Parse("2031-Q3", out _)!;
 
-
     [Fact]
     public void Deliveries_Should_CountEveryDeliveryOfThePeriod_TheSameFileAgainWithoutRows()
     {
@@ -118,14 +118,8 @@ public sealed class ScorecardTests(ScorecardScenario scenario) : IClassFixture<S
         Assert.Equal(new DeliveryFigures(3, 1, 0, 1, 1, 150, 90, 30, 0.2), Provider(cards, "hrss").Deliveries);
         Assert.Equal(new DeliveryFigures(4, 4, 0, 0, 0, 23, 23, 0, 0), Provider(cards, "amr").Deliveries);
 
-        // The same as the delivery log holds for the quarter.
-        var tallies = scenario.Store.DeliveryTallies(Q3.From, Q3.To);
-        foreach (var provider in cards.Providers)
-        {
-            var logged = tallies.Where(t => provider.Datasets.Any(d => d.EntryId == t.DatasetId)).ToList();
-            Assert.Equal(logged.Sum(t => t.Committed + t.Unchanged + t.Refused + t.Failed), provider.Deliveries.Deliveries);
-            Assert.Equal(logged.Sum(t => t.RowsAccepted), provider.Deliveries.RowsProvided);
-        }
+        // The batch records keep the delivery that committed a file, not the same file again.
+        Assert.Equal(At("2031-09-12 09:00"), scenario.Store.FindBatch("psb-2031-09-12 09:00")!.FinishedAt);
     }
 
     [Fact]
@@ -133,17 +127,20 @@ public sealed class ScorecardTests(ScorecardScenario scenario) : IClassFixture<S
     {
         var cards = Build();
 
-        // psb: due 1 Sep (met 30 Aug), 2 Sep (met), 5 Sep (met 4 Sep), 7 Sep a Sunday → end of Monday 8 (missed: 12 Sep),
-        // 15 Sep (met 14 Sep, the same file again), 17 Sep (missed: 25 Sep), 28 Sep a Sunday → end of Monday 29 (missed).
-        Assert.Equal(DeadlineFigures.Of(4, 3), Provider(cards, "psb").Deadlines with { ByClass = [] });
+        // psb: due 1 Sep (met 30 Aug), 2 Sep (met), 5 Sep (met 4 Sep), 7 Sep a Sunday → end of Monday 8 (missed, and again
+        // 12 Sep 00:00, before the 09:00 delivery), 15 Sep (met 14 Sep, the same file again), 17 Sep (missed, and 20 and
+        // 23 Sep, until 25 Sep), 28 Sep a Sunday → end of Monday 29 (missed; the next, 3 October, is after the quarter).
+        Assert.Equal(DeadlineFigures.Of(4, 6), Provider(cards, "psb").Deadlines with { ByClass = [] });
 
-        // hrss: 1 Sep met; 4 Sep missed (the refused and the failed file meet nothing).
-        Assert.Equal(DeadlineFigures.Of(1, 1), Provider(cards, "hrss").Deadlines with { ByClass = [] });
+        // hrss: 1 Sep met; 4 Sep missed and every 3 days after it to the quarter's end, nine in all (the refused and the
+        // failed file meet nothing).
+        Assert.Equal(DeadlineFigures.Of(1, 9), Provider(cards, "hrss").Deadlines with { ByClass = [] });
 
-        // amr: Q3's by 10 July met; real time on 30 September: 00:15 and 00:25 met, 00:35 and 02:15 missed.
+        // amr: Q3's by 10 July met; real time on 30 September: 00:15 and 00:25 met, then every 15 minutes missed from 00:35
+        // to 01:50 (6) until the 02:00 delivery, and from 02:15 to 24:00 (88) after the last one.
         var amr = Provider(cards, "amr").Deadlines;
-        Assert.Equal((5, 3, 0.6), (amr.Deadlines, amr.Met, amr.OnTimeRate!.Value));
-        Assert.Equal([new ClassDeadlines("quarterly", 1, 1, 1), new ClassDeadlines("real_time", 4, 2, 0.5)], amr.ByClass);
+        Assert.Equal((97L, 3L), (amr.Deadlines, amr.Met));
+        Assert.Equal([new ClassDeadlines("quarterly", 1, 1, 1), new ClassDeadlines("real_time", 96, 2, Math.Round(2.0 / 96, 6))], amr.ByClass);
     }
 
     [Fact]
@@ -189,13 +186,16 @@ public sealed class ScorecardTests(ScorecardScenario scenario) : IClassFixture<S
     {
         var cards = Build();
 
-        Assert.Equal(["housing-fund", "psb", "urban-ops"], cards.Consumers.Select(c => c.Agency).ToList());
+        Assert.Equal(["civil-affairs", "housing-fund", "psb", "urban-ops"], cards.Consumers.Select(c => c.Agency).ToList());
+
+        // A stated purpose is published: an ID number written into it is masked.
+        Assert.Equal("核查 1101**********4514 的低保", cards.Consumers[0].Purposes.Single().Purpose);
         var urban = cards.Consumers.Single(c => c.Agency == "urban-ops");
         Assert.Equal((5L, 0L, 2L, 3L, 0L, 18L), (urban.Requests, urban.Denied, urban.Queries, urban.Lookups, urban.Exports, urban.RowsServed));
         Assert.Equal([new PurposeUse("低保核查", 4, 13), new PurposeUse("区划", 1, 5)], urban.Purposes);
         Assert.Equal([new ResourceUse("population.persons", 4, 13), new ResourceUse("src.psb.household", 3, 3), new ResourceUse("geo.divisions", 1, 5)], urban.Resources);
         var housing = cards.Consumers.Single(c => c.Agency == "housing-fund");
-        Assert.Equal((1L, 1L, 1L, 100L), (housing.Requests, housing.Denied, housing.Exports, housing.RowsServed));
+        Assert.Equal((1L, 1L, 0L, 1L, 100L), (housing.Requests, housing.Denied, housing.Failed, housing.Exports, housing.RowsServed));
 
         // The same as counting the audit trail's own entries of the quarter, one by one.
         var entries = AuditLog.Read(scenario.Root).Select(e => e.Entry!)
@@ -204,7 +204,8 @@ public sealed class ScorecardTests(ScorecardScenario scenario) : IClassFixture<S
         {
             var own = entries.Where(e => e.Event.Agency == consumer.Agency).ToList();
             Assert.Equal(own.Count(e => e.Event.Outcome == "allowed"), consumer.Requests);
-            Assert.Equal(own.Count(e => e.Event.Outcome != "allowed"), consumer.Denied);
+            Assert.Equal(own.Count(e => e.Event.Outcome == "denied"), consumer.Denied);
+            Assert.Equal(own.Count(e => e.Event.Outcome == "failed"), consumer.Failed);
             Assert.Equal(own.Where(e => e.Event.Outcome == "allowed").Sum(e => e.Event.Rows ?? 0), consumer.RowsServed);
         }
     }
@@ -220,7 +221,7 @@ public sealed class ScorecardTests(ScorecardScenario scenario) : IClassFixture<S
         Assert.StartsWith("2031-Q3,hrss,", providers[2], StringComparison.Ordinal);
         Assert.Equal(providers[0].Split(',').Length, providers[2].Split(',').Length);
         Assert.Equal(
-            ["period,agency,purpose,requests,rows_served", "2031-Q3,housing-fund,公积金贷款,1,100", "2031-Q3,psb,户籍核查,1,2", "2031-Q3,urban-ops,低保核查,4,13", "2031-Q3,urban-ops,区划,1,5"],
+            ["period,agency,purpose,requests,rows_served", "2031-Q3,civil-affairs,核查 1101**********4514 的低保,1,1", "2031-Q3,housing-fund,公积金贷款,1,100", "2031-Q3,psb,户籍核查,1,2", "2031-Q3,urban-ops,低保核查,4,13", "2031-Q3,urban-ops,区划,1,5"],
             ScorecardFormats.Csv(cards, "purposes").Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
         Assert.Throws<LakeException>(() => ScorecardFormats.Csv(cards, "nothing"));
 

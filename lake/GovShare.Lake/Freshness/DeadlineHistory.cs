@@ -3,20 +3,25 @@ using GovShare.Lake.Catalogue;
 
 namespace GovShare.Lake.Freshness;
 
-/// <summary>One deadline that passed, and whether a delivery met it.</summary>
-/// <param name="Deadline">The deadline (after moving off days off).</param>
+/// <summary>A deadline that passed, and whether a delivery met it; or a run of missed deadlines.</summary>
+/// <param name="Deadline">The deadline (after moving off days off); the first of a run.</param>
 /// <param name="Met">True when a delivery came by the deadline.</param>
 /// <param name="DeliveredAt">The delivery that met it, or the late one that followed (null when none came).</param>
-public sealed record DeadlineOutcome(DateTimeOffset Deadline, bool Met, DateTimeOffset? DeliveredAt);
+/// <param name="Deadlines">1, or for a missed one the deadlines of the run: while no delivery comes, real-time data misses
+/// one every interval and 3-day data one every 3 days (a week's outage of a real-time feed is not one miss among
+/// thousands met, and a silent dataset is not left unmeasured).</param>
+public sealed record DeadlineOutcome(DateTimeOffset Deadline, bool Met, DateTimeOffset? DeliveredAt, long Deadlines = 1);
 
 /// <summary>The deadlines of one entry that passed in a period, met or missed, by the same rules as the freshness check
 /// (<see cref="FreshnessRules"/>): the on-time rate of the scorecards (ZZ 31, GZ 30).</summary>
 public static class DeadlineHistory
 {
-    /// <summary>The deadlines that fell in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
-    /// <remarks>Quarterly data has one deadline per quarter, met by a delivery in the quarter by its 10th day; scheduled
-    /// data one per occurrence, met by a delivery since the previous occurrence's deadline. For real-time and 3-day data
-    /// the next deadline runs from the last delivery, so a late delivery counts one missed deadline and starts the clock
+    /// <summary>The deadlines that fell in (<paramref name="from"/>, <paramref name="to"/>], oldest first: a deadline at 24:00
+    /// belongs to the day, and so the period, that ends there.</summary>
+    /// <remarks>Quarterly data has one deadline per quarter, met by a delivery in the quarter by its 10th day. For the other
+    /// classes the next deadline runs from the last delivery, as the freshness check says; while none comes, another is
+    /// missed every interval (real time), every 3 days (3-day data) or at each further occurrence of the schedule
+    /// (occurrences moved off a holiday onto the same working day are one deadline), and a late delivery starts the clock
     /// again.</remarks>
     /// <param name="entry">The entry.</param>
     /// <param name="deliveries">Its delivery times, any order (from before <paramref name="from"/> too: the first deadline in
@@ -32,7 +37,6 @@ public static class DeadlineHistory
         return entry.Deadline switch
         {
             UpdateDeadline.Quarterly => Quarters(entry, sorted, calendar, from, to),
-            UpdateDeadline.Custom when entry.Schedule is { } schedule => Occurrences(entry, schedule, sorted, calendar, from, to),
             _ => Walk(entry, sorted, calendar, options, from, to),
         };
     }
@@ -45,7 +49,7 @@ public static class DeadlineHistory
             var deadline = FreshnessRules.OnWorkingDay(calendar, FreshnessRules.EndOfDay(quarter.AddDays(9)));
 
             // Catalogued after the deadline: the quarter asked nothing of it (as the freshness check says).
-            if (deadline < from || deadline > to || entry.RegisteredAt > deadline)
+            if (deadline <= from || deadline > to || entry.RegisteredAt > deadline)
             {
                 continue;
             }
@@ -57,41 +61,11 @@ public static class DeadlineHistory
         return outcomes;
     }
 
-    private static List<DeadlineOutcome> Occurrences(FreshnessSubject entry, UpdateSchedule schedule, DateTimeOffset[] sorted, WorkingCalendar calendar,
-        DateTimeOffset from, DateTimeOffset to)
-    {
-        var outcomes = new List<DeadlineOutcome>();
-        var cron = FreshnessRules.Crons.GetOrAdd(schedule.Cron, static text => Cronos.CronExpression.Parse(text));
-        var grace = TimeSpan.FromHours(schedule.GraceHours);
-        // From a little before the period (a deadline moves at most a holiday week): a minute-by-minute schedule catalogued
-        // years ago is not replayed from its first day.
-        var start = from - grace - TimeSpan.FromDays(40);
-        var previous = entry.RegisteredAt > start ? entry.RegisteredAt : start;
-        for (var occurrence = cron.GetNextOccurrence(previous, ChinaTime.Zone); occurrence is { } due; occurrence = cron.GetNextOccurrence(due, ChinaTime.Zone))
-        {
-            var deadline = FreshnessRules.OnWorkingDay(calendar, due + grace);
-            if (deadline > to)
-            {
-                break;
-            }
-
-            if (deadline >= from)
-            {
-                var first = First(sorted, previous);
-                outcomes.Add(first is { } at && at <= deadline ? new DeadlineOutcome(deadline, true, at) : new DeadlineOutcome(deadline, false, first));
-            }
-
-            // The next occurrence is met by a delivery after this deadline (an early delivery meets one occurrence only).
-            previous = deadline + TimeSpan.FromTicks(1);
-        }
-
-        return outcomes;
-    }
-
     private static List<DeadlineOutcome> Walk(FreshnessSubject entry, DateTimeOffset[] sorted, WorkingCalendar calendar, FreshnessOptions options,
         DateTimeOffset from, DateTimeOffset to)
     {
         var outcomes = new List<DeadlineOutcome>();
+        var step = entry.Deadline == UpdateDeadline.RealTime ? options.RealTimeInterval : TimeSpan.FromDays(3);
         var t = entry.RegisteredAt > from ? entry.RegisteredAt : from;
         var next = FirstIndex(sorted, t, inclusive: false);
         while (t < to)
@@ -105,11 +79,43 @@ public static class DeadlineHistory
                 break;
             }
 
-            // A deadline already behind at the period's start was missed in the period before.
             var delivery = next < sorted.Length ? sorted[next] : (DateTimeOffset?)null;
-            if (deadline >= from)
+            if (delivery is { } met && met <= deadline)
             {
-                outcomes.Add(delivery is { } met && met <= deadline ? new DeadlineOutcome(deadline, true, met) : new DeadlineOutcome(deadline, false, delivery));
+                // Two deliveries before one scheduled deadline meet it once.
+                if (deadline > from && (outcomes.Count == 0 || outcomes[^1].Deadline != deadline))
+                {
+                    outcomes.Add(new DeadlineOutcome(deadline, true, met));
+                }
+            }
+            else
+            {
+                // Missed; and another every step until a delivery comes (a deadline at the delivery's instant is met) or the
+                // period ends. Of a run that began before the period, only the deadlines inside it count here.
+                var through = delivery is { } late && late - TimeSpan.FromTicks(1) < to ? late - TimeSpan.FromTicks(1) : to;
+                if (entry.Deadline == UpdateDeadline.Custom && entry.Schedule is { } schedule)
+                {
+                    var run = ScheduledRun(schedule, calendar, last.Length > 0 ? last[0] : null, entry.RegisteredAt, deadline, from, through);
+                    if (run.Count > 0)
+                    {
+                        outcomes.Add(new DeadlineOutcome(run[0], false, delivery, run.Count));
+                    }
+
+                    // The late delivery meets the first occurrence its grace covers (the check's rule), which may be due later.
+                    if (delivery is { } again && again <= to && CoveredDeadline(schedule, calendar, again) is { } covered && covered > from && covered <= to && !run.Contains(covered))
+                    {
+                        outcomes.Add(new DeadlineOutcome(covered, true, again));
+                    }
+                }
+                else
+                {
+                    var first = deadline > from ? 0 : ((from - deadline).Ticks / step.Ticks) + 1;
+                    var count = ((through - deadline).Ticks / step.Ticks) - first + 1;
+                    if (count > 0)
+                    {
+                        outcomes.Add(new DeadlineOutcome(deadline + TimeSpan.FromTicks(step.Ticks * first), false, delivery, count));
+                    }
+                }
             }
 
             if (delivery is not { } moved)
@@ -123,6 +129,37 @@ public static class DeadlineHistory
         }
 
         return outcomes;
+    }
+
+    // The distinct deadlines of a schedule's occurrences from the missed one on, up to the late delivery, in the period:
+    // each one missed (the freshness check's rule: the last delivery met the first occurrence its grace covers, the next is
+    // due by the one after).
+    private static List<DateTimeOffset> ScheduledRun(UpdateSchedule schedule, WorkingCalendar calendar, DateTimeOffset? lastDelivery,
+        DateTimeOffset registeredAt, DateTimeOffset missed, DateTimeOffset from, DateTimeOffset through)
+    {
+        var cron = FreshnessRules.Crons.GetOrAdd(schedule.Cron, static text => Cronos.CronExpression.Parse(text));
+        var grace = TimeSpan.FromHours(schedule.GraceHours);
+        var occurrence = lastDelivery is { } delivered
+            ? cron.GetNextOccurrence(delivered - grace, ChinaTime.Zone, inclusive: true) is { } met ? cron.GetNextOccurrence(met, ChinaTime.Zone) : null
+            : cron.GetNextOccurrence(registeredAt, ChinaTime.Zone);
+        var deadlines = new SortedSet<DateTimeOffset>();
+        for (; occurrence is { } due && due + grace <= through; occurrence = cron.GetNextOccurrence(due, ChinaTime.Zone))
+        {
+            var deadline = FreshnessRules.OnWorkingDay(calendar, due + grace);
+            if (deadline >= missed && deadline > from && deadline <= through)
+            {
+                deadlines.Add(deadline);
+            }
+        }
+
+        return [.. deadlines];
+    }
+
+    private static DateTimeOffset? CoveredDeadline(UpdateSchedule schedule, WorkingCalendar calendar, DateTimeOffset delivered)
+    {
+        var cron = FreshnessRules.Crons.GetOrAdd(schedule.Cron, static text => Cronos.CronExpression.Parse(text));
+        var grace = TimeSpan.FromHours(schedule.GraceHours);
+        return cron.GetNextOccurrence(delivered - grace, ChinaTime.Zone, inclusive: true) is { } due ? FreshnessRules.OnWorkingDay(calendar, due + grace) : null;
     }
 
     private static DateTimeOffset? First(DateTimeOffset[] sorted, DateTimeOffset atOrAfter)

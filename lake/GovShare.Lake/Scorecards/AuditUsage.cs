@@ -1,6 +1,7 @@
 using System.Globalization;
 using GovShare.Lake.Audit;
 using GovShare.Lake.Engine;
+using GovShare.Lake.Identifiers;
 
 namespace GovShare.Lake.Scorecards;
 
@@ -9,10 +10,10 @@ namespace GovShare.Lake.Scorecards;
 /// <param name="Purpose">The purpose it gave.</param>
 /// <param name="Action">The endpoint (<c>RunQuery</c>, <c>LookupPerson</c>, <c>ExportTheme</c>, ...).</param>
 /// <param name="Resources">The resources touched, sorted.</param>
-/// <param name="Allowed">True for allowed requests, false for denied and failed ones.</param>
+/// <param name="Outcome"><c>allowed</c>, <c>denied</c> or <c>failed</c>.</param>
 /// <param name="Requests">How many.</param>
 /// <param name="Rows">Rows served in all.</param>
-public sealed record UsageGroup(string Agency, string Purpose, string Action, IReadOnlyList<string> Resources, bool Allowed, long Requests, long Rows);
+public sealed record UsageGroup(string Agency, string Purpose, string Action, IReadOnlyList<string> Resources, string Outcome, long Requests, long Rows);
 
 /// <summary>Reads the audit trail's data requests of a period, grouped: DuckDB reads only the day files of the period
 /// (one per China-time day) and counts in SQL, so a year of lookups is not deserialised entry by entry.</summary>
@@ -37,11 +38,12 @@ public static class AuditUsage
     public static IReadOnlyList<UsageGroup> Read(string lakeRoot, DateTimeOffset from, DateTimeOffset to)
     {
         var folder = Path.Combine(lakeRoot, AuditLog.FolderName);
-        var first = ChinaTime.ToChina(from).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var last = ChinaTime.ToChina(to - TimeSpan.FromTicks(1)).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var first = DateOnly.FromDateTime(ChinaTime.ToChina(from).DateTime);
+        var last = DateOnly.FromDateTime(ChinaTime.ToChina(to - TimeSpan.FromTicks(1)).DateTime);
         var files = Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, "audit-*.jsonl")
-                .Where(f => Path.GetFileNameWithoutExtension(f)["audit-".Length..] is var day && string.CompareOrdinal(day, first) >= 0 && string.CompareOrdinal(day, last) <= 0)
+                .Where(f => DateOnly.TryParseExact(Path.GetFileNameWithoutExtension(f)["audit-".Length..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                    && day >= first && day <= last)
                 .Where(f => new FileInfo(f).Length > 0)
                 .Order(StringComparer.Ordinal)
                 .ToList()
@@ -53,7 +55,7 @@ public static class AuditUsage
 
         // Only the fields counted are declared (the struct ignores the rest); a line being written right now is skipped.
         var sql = $$"""
-            SELECT event.agency, event.purpose, event.action, list_sort(coalesce(event.resources, [])), event.outcome = 'allowed',
+            SELECT event.agency, event.purpose, event.action, list_sort(coalesce(event.resources, [])), coalesce(event.outcome, 'failed'),
                    count(*), coalesce(sum(event."rows"), 0)::BIGINT
             FROM read_json([{{string.Join(", ", files.Select(LakeDuckDb.Literal))}}], format = 'newline_delimited', ignore_errors = true,
                  columns = {'at': 'TIMESTAMPTZ', 'event': 'STRUCT(agency VARCHAR, purpose VARCHAR, action VARCHAR, resources VARCHAR[], "rows" BIGINT, outcome VARCHAR)'})
@@ -72,7 +74,8 @@ public static class AuditUsage
         while (reader.Read())
         {
             var resources = reader.GetFieldValue<List<string>>(3);
-            groups.Add(new UsageGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), resources, !reader.IsDBNull(4) && reader.GetBoolean(4),
+            // A stated purpose is free text: an ID number written into it is masked before it reaches a published report.
+            groups.Add(new UsageGroup(reader.GetString(0), CitizenIdNumber.MaskWithin(reader.GetString(1)), reader.GetString(2), resources, reader.GetString(4),
                 reader.GetInt64(5), reader.GetInt64(6)));
         }
 

@@ -73,10 +73,10 @@ public sealed record DeliveryFigures(
 /// <param name="Missed">Missed.</param>
 /// <param name="OnTimeRate">Met ÷ deadlines, or null when none passed.</param>
 /// <param name="ByClass">The same per deadline class (provider level only).</param>
-public sealed record DeadlineFigures(int Deadlines, int Met, int Missed, double? OnTimeRate, IReadOnlyList<ClassDeadlines> ByClass)
+public sealed record DeadlineFigures(long Deadlines, long Met, long Missed, double? OnTimeRate, IReadOnlyList<ClassDeadlines> ByClass)
 {
     /// <summary>Figures of met and missed counts.</summary>
-    public static DeadlineFigures Of(int met, int missed, IReadOnlyList<ClassDeadlines>? byClass = null) =>
+    public static DeadlineFigures Of(long met, long missed, IReadOnlyList<ClassDeadlines>? byClass = null) =>
         new(met + missed, met, missed, DeliveryFigures.Rate(met, met + missed), byClass ?? []);
 }
 
@@ -85,7 +85,7 @@ public sealed record DeadlineFigures(int Deadlines, int Met, int Missed, double?
 /// <param name="Deadlines">Deadlines that passed.</param>
 /// <param name="Met">Met in time.</param>
 /// <param name="OnTimeRate">Met ÷ deadlines.</param>
-public sealed record ClassDeadlines(string DeadlineClass, int Deadlines, int Met, double? OnTimeRate);
+public sealed record ClassDeadlines(string DeadlineClass, long Deadlines, long Met, double? OnTimeRate);
 
 /// <summary>How many of an agency's datasets stand where.</summary>
 /// <param name="Fresh">Fresh.</param>
@@ -131,7 +131,8 @@ public sealed record AgencyUse(string Agency, long Requests, long RowsServed);
 /// <param name="Agency">Its code.</param>
 /// <param name="Name">Its names (null for an agency no longer registered).</param>
 /// <param name="Requests">Data requests allowed.</param>
-/// <param name="Denied">Data requests refused (sharing class, missing grant, bad request).</param>
+/// <param name="Denied">Data requests refused (sharing class, missing grant).</param>
+/// <param name="Failed">Data requests that failed (a bad request, a key not on record, an error).</param>
 /// <param name="Queries">SQL queries.</param>
 /// <param name="Lookups">Lookups.</param>
 /// <param name="Exports">Theme exports.</param>
@@ -139,7 +140,7 @@ public sealed record AgencyUse(string Agency, long Requests, long RowsServed);
 /// <param name="Resources">Per resource touched.</param>
 /// <param name="Purposes">Per stated purpose.</param>
 public sealed record ConsumerUsage(
-    string Agency, LocalizedName? Name, long Requests, long Denied, long Queries, long Lookups, long Exports, long RowsServed,
+    string Agency, LocalizedName? Name, long Requests, long Denied, long Failed, long Queries, long Lookups, long Exports, long RowsServed,
     IReadOnlyList<ResourceUse> Resources, IReadOnlyList<PurposeUse> Purposes);
 
 /// <summary>Use of one resource.</summary>

@@ -42,6 +42,27 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
         var usage = asOf > period.From ? AuditUsage.Read(lakeRoot, period.From, asOf) : [];
         var attribution = new Attribution(catalogue.Values, store.ListThemes());
 
+        // One pass over the requests: which datasets and providers each drew on (a city's year is many groups, its
+        // catalogue many entries).
+        var byDataset = new Dictionary<string, List<UsageGroup>>(StringComparer.Ordinal);
+        var byProvider = new Dictionary<string, List<UsageGroup>>(StringComparer.Ordinal);
+        foreach (var group in usage.Where(g => g.Outcome == "allowed"))
+        {
+            var drawnOn = attribution.Datasets(group);
+            foreach (var id in drawnOn)
+            {
+                Add(byDataset, id, group);
+            }
+
+            foreach (var provider in drawnOn.Select(attribution.ProviderOf).Distinct(StringComparer.Ordinal))
+            {
+                Add(byProvider, provider, group);
+            }
+        }
+
+        var reportsByEntry = reports.ToLookup(r => r.EntryId, StringComparer.Ordinal);
+        var reportsByProvider = reports.ToLookup(r => r.Provider, StringComparer.Ordinal);
+
         var datasets = new List<(FreshnessSubject Subject, DatasetScorecard Card, IReadOnlyList<DeadlineOutcome> Outcomes)>();
         foreach (var subject in subjects)
         {
@@ -50,9 +71,9 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
             var state = FreshnessRules.Evaluate(subject, delivered, calendar, options, asOf).State;
             var card = new DatasetScorecard(subject.EntryId, subject.Name, FreshnessRules.ClassName(subject.Deadline), StateName(state),
                 Figures(tallies.GetValueOrDefault(subject.EntryId)),
-                DeadlineFigures.Of(outcomes.Count(o => o.Met), outcomes.Count(o => !o.Met)),
-                Mismatches(reports.Where(r => r.EntryId == subject.EntryId), asOf),
-                Use(usage, attribution, g => attribution.Datasets(g).Contains(subject.EntryId), subject.Provider));
+                DeadlineFigures.Of(outcomes.Where(o => o.Met).Sum(o => o.Deadlines), outcomes.Where(o => !o.Met).Sum(o => o.Deadlines)),
+                Mismatches(reportsByEntry[subject.EntryId], asOf),
+                Use(byDataset.GetValueOrDefault(subject.EntryId), subject.Provider));
             datasets.Add((subject, card, outcomes));
         }
 
@@ -61,24 +82,24 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
             var code = group.Key;
             var cards = group.Select(d => d.Card).OrderBy(c => c.EntryId, StringComparer.Ordinal).ToList();
             var byClass = group.GroupBy(d => d.Card.DeadlineClass, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new ClassDeadlines(g.Key, g.Sum(d => d.Outcomes.Count), g.Sum(d => d.Outcomes.Count(o => o.Met)),
-                    Rate(g.Sum(d => d.Outcomes.Count(o => o.Met)), g.Sum(d => d.Outcomes.Count))))
+                .Select(g => new ClassDeadlines(g.Key, g.Sum(d => d.Card.Deadlines.Deadlines), g.Sum(d => d.Card.Deadlines.Met),
+                    Rate(g.Sum(d => d.Card.Deadlines.Met), g.Sum(d => d.Card.Deadlines.Deadlines))))
                 .ToList();
             var states = cards.Select(c => c.State).ToList();
             return new ProviderScorecard(code, NameOf(code, agencies, catalogue.Values),
                 DeliveryFigures.Sum(cards.Select(c => c.Deliveries)),
                 DeadlineFigures.Of(cards.Sum(c => c.Deadlines.Met), cards.Sum(c => c.Deadlines.Missed), byClass),
                 new FreshnessFigures(states.Count(s => s == "fresh"), states.Count(s => s == "due"), states.Count(s => s == "overdue"), states.Count(s => s == "delinquent")),
-                Mismatches(reports.Where(r => r.Provider == code), asOf),
-                Use(usage, attribution, g => attribution.Providers(g).Contains(code), code),
+                Mismatches(reportsByProvider[code], asOf),
+                Use(byProvider.GetValueOrDefault(code), code),
                 cards);
         }).ToList();
 
         var consumers = usage.GroupBy(g => g.Agency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(group =>
         {
-            var allowed = group.Where(g => g.Allowed).ToList();
+            var allowed = group.Where(g => g.Outcome == "allowed").ToList();
             return new ConsumerUsage(group.Key, agencies.TryGetValue(group.Key, out var agency) ? agency.Name : null,
-                allowed.Sum(g => g.Requests), group.Where(g => !g.Allowed).Sum(g => g.Requests),
+                allowed.Sum(g => g.Requests), group.Where(g => g.Outcome == "denied").Sum(g => g.Requests), group.Where(g => g.Outcome == "failed").Sum(g => g.Requests),
                 Count(allowed, "query"), Count(allowed, "lookup"), Count(allowed, "export"), allowed.Sum(g => g.Rows),
                 allowed.SelectMany(g => g.Resources.Where(r => !r.StartsWith("withheld:", StringComparison.Ordinal)).Select(r => (Resource: r, Group: g)))
                     .GroupBy(x => x.Resource, StringComparer.Ordinal)
@@ -115,10 +136,20 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
         return new MismatchFigures(kept.Count, resolved.Count, open, overdue, median, list.Count - kept.Count);
     }
 
-    // Allowed requests that drew on the data (those of the owner itself are not use by others).
-    private static UseFigures Use(IReadOnlyList<UsageGroup> usage, Attribution attribution, Func<UsageGroup, bool> drewOn, string owner)
+    private static void Add(Dictionary<string, List<UsageGroup>> index, string key, UsageGroup group)
     {
-        var groups = usage.Where(g => g.Allowed && g.Agency != owner && drewOn(g)).ToList();
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+
+        list.Add(group);
+    }
+
+    // Allowed requests that drew on the data (those of the owner itself are not use by others).
+    private static UseFigures Use(List<UsageGroup>? drewOn, string owner)
+    {
+        var groups = (drewOn ?? []).Where(g => g.Agency != owner).ToList();
         if (groups.Count == 0)
         {
             return UseFigures.None;
@@ -152,16 +183,17 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
     /// for the base views it declares — a query over <c>population.persons</c> draws on every provider of persons.</summary>
     private sealed class Attribution
     {
-        private readonly Dictionary<string, string> _providerOf = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _providerOf = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _canonical = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<string>> _feeding = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, IReadOnlyList<string>> _themeSources = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<UsageGroup, HashSet<string>> _datasets = new(ReferenceEqualityComparer.Instance);
 
         public Attribution(IEnumerable<CatalogueEntry> entries, IEnumerable<ThemeDefinition> themes)
         {
             foreach (var entry in entries)
             {
                 _providerOf[entry.Id] = entry.Agency.Code;
+                _canonical[entry.Id] = entry.Id;
                 if (!_feeding.TryGetValue(entry.Target, out var list))
                 {
                     _feeding[entry.Target] = list = [];
@@ -178,20 +210,16 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
 
         public IReadOnlySet<string> Datasets(UsageGroup group)
         {
-            if (_datasets.TryGetValue(group, out var found))
-            {
-                return found;
-            }
-
-            var named = group.Resources.Where(r => r.StartsWith("src.", StringComparison.OrdinalIgnoreCase)).Select(r => r[4..]).Where(_providerOf.ContainsKey).ToList();
+            var named = group.Resources.Where(r => r.StartsWith("src.", StringComparison.OrdinalIgnoreCase))
+                .Select(r => _canonical.GetValueOrDefault(r[4..])).OfType<string>().ToList();
             var datasets = new HashSet<string>(StringComparer.Ordinal);
             if (AuditUsage.KindOf(group.Action) == "lookup" && named.Count > 0)
             {
-                datasets.UnionWith(named.Select(Canonical));
+                datasets.UnionWith(named);
             }
             else
             {
-                datasets.UnionWith(named.Select(Canonical));
+                datasets.UnionWith(named);
                 foreach (var resource in group.Resources)
                 {
                     var views = resource.StartsWith("themes.", StringComparison.OrdinalIgnoreCase)
@@ -201,12 +229,9 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
                 }
             }
 
-            _datasets[group] = datasets;
             return datasets;
         }
 
-        public IReadOnlySet<string> Providers(UsageGroup group) => Datasets(group).Select(d => _providerOf[d]).ToHashSet(StringComparer.Ordinal);
-
-        private string Canonical(string id) => _providerOf.Keys.First(k => string.Equals(k, id, StringComparison.OrdinalIgnoreCase));
+        public string ProviderOf(string datasetId) => _providerOf[datasetId];
     }
 }

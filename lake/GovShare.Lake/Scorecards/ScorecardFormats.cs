@@ -46,10 +46,10 @@ public static class ScorecardFormats
 
                 break;
             case "consumers":
-                Row(text, "period", "agency", "name_zh", "name_en", "requests", "denied", "queries", "lookups", "exports", "rows_served", "resources", "purposes");
+                Row(text, "period", "agency", "name_zh", "name_en", "requests", "denied", "failed", "queries", "lookups", "exports", "rows_served", "resources", "purposes");
                 foreach (var c in cards.Consumers)
                 {
-                    Row(text, cards.Period, c.Agency, c.Name?.Zh, c.Name?.En, N(c.Requests), N(c.Denied), N(c.Queries), N(c.Lookups), N(c.Exports), N(c.RowsServed),
+                    Row(text, cards.Period, c.Agency, c.Name?.Zh, c.Name?.En, N(c.Requests), N(c.Denied), N(c.Failed), N(c.Queries), N(c.Lookups), N(c.Exports), N(c.RowsServed),
                         N(c.Resources.Count), N(c.Purposes.Count));
                 }
 

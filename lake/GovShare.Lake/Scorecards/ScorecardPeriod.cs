@@ -51,6 +51,6 @@ public sealed partial record ScorecardPeriod(string Name, DateTimeOffset From, D
         return new ScorecardPeriod(year.ToString(CultureInfo.InvariantCulture), start, start.AddYears(1));
     }
 
-    [GeneratedRegex(@"^(?<year>\d{4})(-Q(?<quarter>[1-4])|-(?<month>\d{2}))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<year>[0-9]{4})(-Q(?<quarter>[1-4])|-(?<month>[0-9]{2}))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Form();
 }
