@@ -26,6 +26,8 @@ internal static class FreshnessBenchmark
         "the notifications of the changes (median of 3 runs after a first run that records the initial states and notifications). The DuckDB baseline " +
         "computes only `last delivery + 3 days < now` per entry in one SQL statement over the same tables and writes the result as a table: no calendar, " +
         "no classes, no notifications, so the ratio is conservative. Goal (issue 7): under a second for 10 000 entries. " +
+        "The scorecards row builds the whole year's scorecards over the same store (deliveries, each entry's deadline history and freshness; no audit " +
+        "trail in this store) against DuckDB only counting each dataset's deliveries of the year. " +
         "Rerun: `dotnet run -c Release --project bench/GovShare.Lake.Bench -- freshness --markdown docs/benchmarks.md`.";
 
     public static IReadOnlyList<BenchResult> Run(string work, int entries, int deliveries, TextWriter progress)
