@@ -73,14 +73,16 @@ internal static class FreshnessBenchmark
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO catalogue_revisions
+            INSERT INTO catalogue_revisions (entry_id, revision, valid_from, content_hash, changes, source_file, definition,
+                agency, name_zh, name_en, update_deadline, schedule_cron, schedule_grace_hours)
             SELECT 'amr.e' || i, 1, $registered, md5(i::VARCHAR), 'created', NULL,
                    replace(CASE i % 4 WHEN 0 THEN $t0 WHEN 1 THEN $t1 WHEN 2 THEN $t2 ELSE $t3 END, '"__ID__"', '"amr.e' || i || '"'),
                    'amr', '市场主体登记信息', 'Market entity register',
                    CASE i % 4 WHEN 0 THEN 'real_time' WHEN 1 THEN 'within_3_days' WHEN 2 THEN 'quarterly' ELSE 'custom' END,
                    CASE WHEN i % 4 = 3 THEN '0 2 * * 1' END, CASE WHEN i % 4 = 3 THEN 24 END
             FROM range({entries}) r(i);
-            INSERT INTO batches
+            INSERT INTO batches (batch_id, dataset_id, catalogue_revision, file_name, status, rows_read, accepted, quarantined, warnings, version,
+                started_at, finished_at, report)
             SELECT 'b' || i || '-' || j, 'amr.e' || i, 1, 'delivery.csv', 'committed', 1, 1, 0, 0, 1, t, t, '-'
             FROM (SELECT i, j, $now::TIMESTAMP - to_seconds(hash(i, j) % 864000) AS t FROM range({entries}) a(i), range({deliveries}) b(j));
             """;

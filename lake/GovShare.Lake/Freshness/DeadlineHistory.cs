@@ -5,8 +5,10 @@ namespace GovShare.Lake.Freshness;
 
 /// <summary>One deadline that passed, and whether a delivery met it.</summary>
 /// <param name="Deadline">The deadline (after moving off days off).</param>
-/// <param name="Met">True when a delivery came by the deadline.</param>
-/// <param name="DeliveredAt">The delivery that met it, or the late one that followed (null when none came).</param>
+/// <param name="Met">True when a delivery came by the deadline (for 3-day data with production times: and carried no
+/// records delivered more than 3 days after their production).</param>
+/// <param name="DeliveredAt">The delivery that met it, or the late one that followed, or the one that carried late
+/// records (null when none came).</param>
 public sealed record DeadlineOutcome(DateTimeOffset Deadline, bool Met, DateTimeOffset? DeliveredAt);
 
 /// <summary>The deadlines of one entry that passed in a period, met or missed, by the same rules as the freshness check
@@ -25,16 +27,48 @@ public static class DeadlineHistory
     /// <param name="options">The freshness options.</param>
     /// <param name="from">The period's start.</param>
     /// <param name="to">Its end (or now, for a period not over yet: deadlines still ahead are not counted).</param>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static IReadOnlyList<DeadlineOutcome> Between(FreshnessSubject entry, IReadOnlyList<DateTimeOffset> deliveries, WorkingCalendar calendar,
+        FreshnessOptions options, DateTimeOffset from, DateTimeOffset to) =>
+        Between(entry, deliveries.Select(d => new FreshnessDelivery(d)).ToList(), calendar, options, from, to);
+
+    /// <summary>The deadlines that fell in [<paramref name="from"/>, <paramref name="to"/>), oldest first, judged with
+    /// what the deliveries carried: for a 3-day entry with a production-time column the deadlines run from the newest
+    /// production time delivered, and a delivery that carried late records meets none (<c>Met</c> false, with it as
+    /// <c>DeliveredAt</c>), as the freshness check says.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="deliveries">Its deliveries, any order (from before <paramref name="from"/> too).</param>
+    /// <param name="calendar">The working-day calendar.</param>
+    /// <param name="options">The freshness options.</param>
+    /// <param name="from">The period's start.</param>
+    /// <param name="to">Its end (or now).</param>
+    public static IReadOnlyList<DeadlineOutcome> Between(FreshnessSubject entry, IReadOnlyList<FreshnessDelivery> deliveries, WorkingCalendar calendar,
         FreshnessOptions options, DateTimeOffset from, DateTimeOffset to)
     {
-        var sorted = deliveries.Order().ToArray();
+        var sorted = deliveries.OrderBy(d => d.At).ToArray();
+        var times = Array.ConvertAll(sorted, d => d.At);
         return entry.Deadline switch
         {
-            UpdateDeadline.Quarterly => Quarters(entry, sorted, calendar, from, to),
-            UpdateDeadline.Custom when entry.Schedule is { } schedule => Occurrences(entry, schedule, sorted, calendar, from, to),
-            _ => Walk(entry, sorted, calendar, options, from, to),
+            UpdateDeadline.Quarterly => Quarters(entry, times, calendar, from, to),
+            UpdateDeadline.Custom when entry.Schedule is { } schedule => Occurrences(entry, schedule, times, calendar, from, to),
+            UpdateDeadline.Within3Days when entry.ProducedAt is not null && sorted.Any(d => d.ProducedNewest is not null) => Production(entry, sorted, calendar, from, to),
+            _ => Walk(entry, times, calendar, options, from, to),
         };
+    }
+
+    // Each judged delivery answers the deadline in force when it came (one after the period's end tells a deadline in it
+    // was missed, as in Walk); the deadline after the last delivery is missed when it passed before the period's end.
+    // Deadlines before the period were judged in the period before, deadlines after it are not counted yet.
+    private static List<DeadlineOutcome> Production(FreshnessSubject entry, FreshnessDelivery[] sorted, WorkingCalendar calendar, DateTimeOffset from, DateTimeOffset to)
+    {
+        var (steps, pending, _) = FreshnessRules.ProductionWalk(entry, sorted, calendar);
+        var outcomes = steps.Where(s => s.Deadline >= from && s.Deadline <= to).Select(s => new DeadlineOutcome(s.Deadline, s.Met, s.Delivery.At)).ToList();
+        if (pending >= from && pending <= to)
+        {
+            outcomes.Add(new DeadlineOutcome(pending, false, null));
+        }
+
+        return outcomes;
     }
 
     private static List<DeadlineOutcome> Quarters(FreshnessSubject entry, DateTimeOffset[] sorted, WorkingCalendar calendar, DateTimeOffset from, DateTimeOffset to)

@@ -33,7 +33,8 @@ public sealed partial class DuckDbPlatformStore
     {
         using var connection = Connect();
         using var command = Command(connection, """
-            SELECT entry_id, agency, name_zh, name_en, update_deadline, schedule_cron, coalesce(schedule_grace_hours, 0), min(valid_from) OVER (PARTITION BY entry_id)
+            SELECT entry_id, agency, name_zh, name_en, update_deadline, schedule_cron, coalesce(schedule_grace_hours, 0), min(valid_from) OVER (PARTITION BY entry_id),
+                   produced_at
             FROM catalogue_revisions
             QUALIFY row_number() OVER (PARTITION BY entry_id ORDER BY revision DESC) = 1
             ORDER BY entry_id
@@ -50,7 +51,10 @@ public sealed partial class DuckDbPlatformStore
                 _ => Catalogue.UpdateDeadline.Within3Days,
             };
             subjects.Add(new FreshnessSubject(reader.GetString(0), reader.GetString(1), new Catalogue.LocalizedName(reader.GetString(2), reader.GetString(3)), deadline,
-                reader.IsDBNull(5) ? null : new Catalogue.UpdateSchedule(reader.GetString(5), reader.GetDouble(6)), Utc(reader, 7)));
+                reader.IsDBNull(5) ? null : new Catalogue.UpdateSchedule(reader.GetString(5), reader.GetDouble(6)), Utc(reader, 7))
+            {
+                ProducedAt = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
         }
 
         return subjects;
@@ -227,5 +231,41 @@ public sealed partial class DuckDbPlatformStore
         }
 
         return times.ToDictionary(p => p.Key, p => (IReadOnlyList<DateTimeOffset>)p.Value, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, IReadOnlyList<FreshnessDelivery>> FreshnessDeliveries(DateTimeOffset since)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "SELECT dataset_id, finished_at, produced_newest, coalesce(late_rows, 0), oldest_late FROM batches WHERE status IN ('committed', 'already_committed') " +
+            "QUALIFY finished_at >= $s OR row_number() OVER (PARTITION BY dataset_id ORDER BY finished_at DESC) = 1 " +
+            // The newest production time decides a production-time entry's deadline, however long ago it came.
+            "OR (produced_newest IS NOT NULL AND row_number() OVER (PARTITION BY dataset_id ORDER BY produced_newest DESC NULLS LAST, finished_at DESC) = 1) " +
+            "ORDER BY dataset_id, finished_at",
+            [("s", since.UtcDateTime)]);
+        using var reader = command.ExecuteReader();
+        var deliveries = new Dictionary<string, List<FreshnessDelivery>>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            if (!deliveries.TryGetValue(id, out var list))
+            {
+                deliveries[id] = list = [];
+            }
+
+            list.Add(new FreshnessDelivery(Utc(reader, 1), reader.IsDBNull(2) ? null : Utc(reader, 2), reader.GetInt64(3), reader.IsDBNull(4) ? null : Utc(reader, 4)));
+        }
+
+        return deliveries.ToDictionary(p => p.Key, p => (IReadOnlyList<FreshnessDelivery>)p.Value, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public DateTimeOffset? NewestProduction(string datasetId)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "SELECT max(produced_newest) FROM batches WHERE dataset_id = $d AND status IN ('committed', 'already_committed')", [("d", datasetId)]);
+        return command.ExecuteScalar() is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 }
