@@ -68,7 +68,8 @@ public static class DeadlineHistory
             outcomes.Add(new DeadlineOutcome(pending, false, null));
         }
 
-        return outcomes;
+        // The first production time can bring the deadline forward (3 days after production, not after the delivery).
+        return [.. outcomes.OrderBy(o => o.Deadline)];
     }
 
     private static List<DeadlineOutcome> Quarters(FreshnessSubject entry, DateTimeOffset[] sorted, WorkingCalendar calendar, DateTimeOffset from, DateTimeOffset to)
