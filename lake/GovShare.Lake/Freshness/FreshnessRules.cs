@@ -265,7 +265,7 @@ public static class FreshnessRules
         var newestText = ChinaTime.ToChina(newest!.Value).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         var reason = $"business data: records produced after {newestText} (the newest delivered) are due within 3 days of being produced";
 
-        // Every judged delivery since the last on-time one: how many records came late, and the latest of them by how much.
+        // Every judged delivery since the last on-time one: how many records came late, and by up to how much.
         var late = steps.Skip(lastMet + 1).Where(s => s.Delivery.LateRows > 0).ToList();
         if (late.Count > 0)
         {
