@@ -20,7 +20,7 @@ internal static class FreshnessBenchmark
     public const string Title = "Freshness check (`freshness` job)";
 
     public static string Notes(int entries, int deliveries) =>
-        string.Create(CultureInfo.InvariantCulture, $"Data: {entries:N0} catalogue entries (a quarter each real-time, within 3 days, quarterly and custom cron), ") +
+        string.Create(CultureInfo.InvariantCulture, $"Data: {entries:N0} catalogue entries (a quarter each real-time, within 3 days — half of those with production times, `producedAt` —, quarterly and custom cron), ") +
         string.Create(CultureInfo.InvariantCulture, $"{deliveries} deliveries each over the last 10 days, in a fresh platform store. Ours: `FreshnessCheck.Run` as the job runs it — ") +
         "reads the catalogue, registration times, deliveries and previous states, evaluates each entry with the working-day calendar, writes every state and " +
         "the notifications of the changes (median of 3 runs after a first run that records the initial states and notifications). The DuckDB baseline " +
@@ -90,20 +90,28 @@ internal static class FreshnessBenchmark
             sample with { Id = "__ID__", UpdateDeadline = UpdateDeadline.Within3Days },
             sample with { Id = "__ID__", UpdateDeadline = UpdateDeadline.Quarterly },
             sample with { Id = "__ID__", UpdateDeadline = UpdateDeadline.Custom, Schedule = new UpdateSchedule("0 2 * * 1", 24) },
+            sample with { Id = "__ID__", UpdateDeadline = UpdateDeadline.Within3Days, ProducedAt = "成立日期" },
         }.Select(t => JsonSerializer.Serialize(t, DuckDbPlatformStore.Json)).ToArray();
         using var connection = new DuckDBConnection($"DataSource={storePath}");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO catalogue_revisions
+            INSERT INTO catalogue_revisions (entry_id, revision, valid_from, content_hash, changes, source_file, definition,
+                agency, name_zh, name_en, update_deadline, schedule_cron, schedule_grace_hours, produced_at)
             SELECT 'amr.e' || i, 1, $registered, md5(i::VARCHAR), 'created', NULL,
-                   replace(CASE i % 4 WHEN 0 THEN $t0 WHEN 1 THEN $t1 WHEN 2 THEN $t2 ELSE $t3 END, '"__ID__"', '"amr.e' || i || '"'),
+                   replace(CASE WHEN i % 8 = 5 THEN $t4 WHEN i % 4 = 0 THEN $t0 WHEN i % 4 = 1 THEN $t1 WHEN i % 4 = 2 THEN $t2 ELSE $t3 END,
+                       '"__ID__"', '"amr.e' || i || '"'),
                    'amr', '市场主体登记信息', 'Market entity register',
                    CASE i % 4 WHEN 0 THEN 'real_time' WHEN 1 THEN 'within_3_days' WHEN 2 THEN 'quarterly' ELSE 'custom' END,
-                   CASE WHEN i % 4 = 3 THEN '0 2 * * 1' END, CASE WHEN i % 4 = 3 THEN 24 END
+                   CASE WHEN i % 4 = 3 THEN '0 2 * * 1' END, CASE WHEN i % 4 = 3 THEN 24 END, CASE WHEN i % 8 = 5 THEN '成立日期' END
             FROM range({entries}) r(i);
-            INSERT INTO batches
-            SELECT 'b' || i || '-' || j, 'amr.e' || i, 1, 'delivery.csv', 'committed', 1, 1, 0, 0, 1, t, t, '-'
+            -- Half the 3-day entries carry production times: each delivery's newest up to two days before it, one in ten with late rows.
+            INSERT INTO batches (batch_id, dataset_id, catalogue_revision, file_name, status, rows_read, accepted, quarantined, warnings, version,
+                started_at, finished_at, report, produced_newest, late_rows, oldest_late)
+            SELECT 'b' || i || '-' || j, 'amr.e' || i, 1, 'delivery.csv', 'committed', 1, 1, 0, 0, 1, t, t, '-',
+                   CASE WHEN i % 8 = 5 THEN t - to_seconds(hash(i, j, 1) % 172800) END,
+                   CASE WHEN i % 8 = 5 AND hash(i, j, 2) % 10 = 0 THEN 1 ELSE 0 END,
+                   CASE WHEN i % 8 = 5 AND hash(i, j, 2) % 10 = 0 THEN t - INTERVAL 5 DAY END
             FROM (SELECT i, j, $now::TIMESTAMP - to_seconds(hash(i, j) % 864000) AS t FROM range({entries}) a(i), range({deliveries}) b(j));
             INSERT INTO deliveries SELECT batch_id, dataset_id, status, finished_at, rows_read, accepted, quarantined FROM batches;
             """;

@@ -96,6 +96,29 @@ ingest.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseR
         cancellationToken),
     cancellationToken));
 
+var producedPersons = new Option<long>("--persons")
+{
+    Description = "Persons in the generated city (about a third of them are in the marriage register).",
+    DefaultValueFactory = _ => 5_000_000,
+};
+var producedRuns = new Option<int>("--runs")
+{
+    Description = "Repetitions of each (the median is reported).",
+    DefaultValueFactory = _ => 3,
+};
+var producedAt = new Command("produced-at", "Ingestion of the marriage register with and without its production-time column (producedAt), vs DuckDB's plain COPY of the same text.")
+{
+    producedPersons,
+    producedRuns,
+    markdown,
+    work,
+};
+producedAt.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), ProducedAtBenchmark.Title,
+    directory => Task.Run(
+        () => ProducedAtBenchmark.Run(directory, parseResult.GetValue(producedPersons), Math.Max(1, parseResult.GetValue(producedRuns)), Console.Error, cancellationToken),
+        cancellationToken),
+    cancellationToken));
+
 var apiPersons = new Option<long>("--persons")
 {
     Description = "Persons in the demo city seeded into an empty lake (ignored when --lake holds a seeded lake).",
@@ -154,7 +177,7 @@ freshness.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(par
     directory => Task.FromResult((FreshnessBenchmark.Run(directory, parseResult.GetValue(entries), 3, Console.Error), FreshnessBenchmark.Notes(parseResult.GetValue(entries), 3))),
     cancellationToken));
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, queryApi, freshness };
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, producedAt, queryApi, freshness };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

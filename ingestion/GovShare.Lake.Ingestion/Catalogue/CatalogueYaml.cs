@@ -195,6 +195,7 @@ public static class CatalogueYaml
             UpdateDeadline = root.Enum("updateDeadline", UpdateDeadline.Within3Days,
                 ("real_time", UpdateDeadline.RealTime), ("within_3_days", UpdateDeadline.Within3Days), ("quarterly", UpdateDeadline.Quarterly), ("custom", UpdateDeadline.Custom)),
             Schedule = ReadSchedule(root.Object("schedule")),
+            ProducedAt = root.String("producedAt"),
             Provision = root.Strings("provision") ?? ["online_query"],
             Themes = root.Strings("themes") ?? [],
             Authoritative = root.Strings("authoritative") ?? [],
@@ -649,7 +650,7 @@ public static class CatalogueYaml
         private static readonly string[] KnownKeys =
         [
             "id", "name", "description", "agency", "target", "key", "source", "delivery", "fields", "sharing", "updateDeadline",
-            "provision", "themes", "authoritative", "schedule", "cron", "graceHours", "quarantineThreshold", "maxEndedShare", "zh", "en", "code", "column", "kind", "format", "encoding",
+            "provision", "themes", "authoritative", "schedule", "cron", "graceHours", "producedAt", "quarantineThreshold", "maxEndedShare", "zh", "en", "code", "column", "kind", "format", "encoding",
             "delimiter", "quote", "header", "columns", "sheet", "mode", "deletionMarker", "values", "target", "type", "required",
             "transform", "map", "identifier", "class", "legalBasis", "conditions", "mask", "autoApprove", "agencies", "agencyKinds", "purposeCategories",
         ];

@@ -65,8 +65,10 @@ internal static class RecordSources
     public static IRecordSource Open(string path, CatalogueEntry entry)
     {
         var fileName = Path.GetFileName(path);
+        // The production-time column is read too, mapped or not.
         var required = entry.Fields.Select(f => f.Source)
             .Concat(entry.Delivery.DeletionColumn is { } marker ? [marker] : [])
+            .Concat(entry.ProducedAt is { } produced && !entry.Fields.Any(f => f.Source == produced) ? [produced] : [])
             .ToList();
         IRecordSource source = entry.Source.Format switch
         {
@@ -77,17 +79,21 @@ internal static class RecordSources
             _ => throw new LakeException(LakeErrorKind.Unsupported, $"{fileName}: format {entry.Source.Format} is not supported."),
         };
         // A file with a header (or a Parquet schema) names its columns: every mapped one must be there (and the
-        // deletion marker of an incremental entry). JSON Lines objects may leave out optional keys.
+        // deletion marker of an incremental entry, and the production-time column: a file without it would escape the
+        // 3-day judgement). JSON Lines objects may leave out optional keys.
         var missing = entry.Fields.Where(f => entry.Source.Format != SourceFormat.JsonLines || f.Required || f.Source == entry.KeyColumn)
             .Select(f => f.Source)
             .Concat(entry.Delivery.DeletionColumn is { } deletionColumn ? [deletionColumn] : [])
+            .Concat(entry.ProducedAt is { } producedColumn && entry.Source.Format != SourceFormat.JsonLines ? [producedColumn] : [])
+            .Distinct(StringComparer.Ordinal)
             .Where(c => !source.Columns.Contains(c, StringComparer.Ordinal))
             .ToList();
         if (missing.Count > 0)
         {
             source.Dispose();
             throw new LakeException(LakeErrorKind.InvalidInput,
-                $"{fileName}: the column(s) {string.Join(", ", missing)} that the catalogue entry {entry.Id} maps are not in the file " +
+                $"{fileName}: the column(s) {string.Join(", ", missing)} that the catalogue entry {entry.Id} " +
+                $"{(entry.ProducedAt is { } named && missing.Contains(named) ? "maps or names as producedAt" : "maps")} are not in the file " +
                 $"(its columns: {CitizenIdNumber.MaskWithin(string.Join(", ", source.Columns.Take(40)))}).");
         }
 

@@ -102,6 +102,18 @@ public sealed record BatchReport
     /// <summary>When it ended.</summary>
     public DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>The newest production time among the committed rows, for an entry with a production-time column
+    /// (<c>producedAt</c>); null otherwise or when no row carried a readable one.</summary>
+    public DateTimeOffset? ProducedNewest { get; init; }
+
+    /// <summary>Committed rows delivered late (GZ 17): produced after the newest production time of the dataset's earlier
+    /// deliveries and more than 3 days (moved off days off) before this delivery. A dataset's first delivery with
+    /// production times (a historical load) has none.</summary>
+    public long LateRows { get; init; }
+
+    /// <summary>The oldest production time among the late rows, or null.</summary>
+    public DateTimeOffset? OldestLate { get; init; }
+
     /// <summary>Seconds spent per stage (read and check, duplicate keys, commit).</summary>
     public IReadOnlyDictionary<string, double> Stages { get; init; } = new Dictionary<string, double>();
 
@@ -139,6 +151,19 @@ public sealed record BatchReport
         else if (Status is BatchStatus.AlreadyCommitted)
         {
             text.Append(c, $"committed  earlier, provider table version {Version}: the same file twice is one delivery\n");
+        }
+
+        if (ProducedNewest is { } newest)
+        {
+            text.Append(c, $"produced   newest {ChinaTime.ToChina(newest):yyyy-MM-dd HH:mm} (China time)");
+            if (LateRows == 0)
+            {
+                text.Append("; none delivered late\n");
+            }
+            else
+            {
+                text.Append(c, $"; {LateRows:N0} delivered more than 3 days after being produced (the oldest produced {ChinaTime.ToChina(OldestLate ?? newest):yyyy-MM-dd HH:mm})\n");
+            }
         }
 
         AppendReasons(text, "quarantine", QuarantineReasons);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Calendar;
 using GovShare.Lake.Catalogue;
 using GovShare.Lake.Delta;
 using GovShare.Lake.Engine;
@@ -72,10 +73,13 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             return again;
         }
 
+        // Outside the try: a calendar the platform cannot read is the platform's problem, not a failure of the file.
+        var production = revision.Entry.ProducedAt is null ? null
+            : new ProductionJudge(store.NewestProduction(datasetId), started, WorkingCalendar.Load(layout.Root));
         BatchReport report;
         try
         {
-            report = Run(revision.Entry, file, baseReport, progress, cancellationToken);
+            report = Run(revision.Entry, file, baseReport, production, progress, cancellationToken);
         }
         catch (LakeException ex) when (ex.Kind is LakeErrorKind.InvalidInput or LakeErrorKind.Unsupported)
         {
@@ -87,7 +91,12 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             store.RecordBatch(new BatchRecord(report.BatchId, datasetId, revision.Revision, report.File,
                 report.Status == BatchStatus.AlreadyCommitted ? "committed" : BatchReport.StatusName(report.Status),
                 report.Read, report.Accepted, report.Quarantined, report.WarningCount, report.Version, report.StartedAt, report.FinishedAt,
-                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json)));
+                JsonSerializer.Serialize(report, DuckDbPlatformStore.Json))
+            {
+                ProducedNewest = report.ProducedNewest,
+                LateRows = report.LateRows,
+                OldestLate = report.OldestLate,
+            });
 
             // The new table version becomes part of the next lake version, which readers pin to.
             if (report.Status == BatchStatus.Committed)
@@ -111,7 +120,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         return DeltaTable.Exists(path) && DeltaTable.Open(path).Snapshot().Transactions.ContainsKey(TxnPrefix + batchId);
     }
 
-    private BatchReport Run(CatalogueEntry entry, string file, BatchReport report, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    private BatchReport Run(CatalogueEntry entry, string file, BatchReport report, ProductionJudge? production, IProgress<IngestProgress>? progress,
+        CancellationToken cancellationToken)
     {
         RemoveLeftovers(Path.Combine(layout.Root, ".tmp"));
         var temp = Path.Combine(layout.Root, ".tmp", "ingest-" + Guid.NewGuid().ToString("N"));
@@ -124,7 +134,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
             // Staging spills to the lake's temp folder beyond this, so a 13-million-row delivery stays bounded.
             LakeDuckDb.Execute(connection, $"SET memory_limit = '{StagingMemoryLimit}'");
             using var source = RecordSources.Open(file, entry);
-            var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock), SealKey(entry));
+            var checker = new RowChecker(entry, source.Columns, validator, ChinaTime.Today(clock), SealKey(entry), production);
             report = report with { SealKey = checker.SealKey is { } sealKey ? $"{sealKey.AgencyCode} key {sealKey.KeyId}" : null };
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var staged = Stage(connection, entry, source, checker, new FileInfo(file).Length, temp, progress, cancellationToken);
@@ -159,6 +169,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
             progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "committing"));
             var committed = Commit(connection, entry, report with { Stages = staged.Seconds }, staged);
+            if (checker.JudgesProduction && !committed.IsRejected)
+            {
+                committed = Production(connection, committed);
+            }
+
             staged.Seconds["commit"] = watch.Elapsed.TotalSeconds;
             return committed with { Stages = staged.Seconds };
         }
@@ -246,7 +261,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", checker.Fields.Select(f => $"{LakeDuckDb.Identifier(f.Attribute.Name)} {DeltaTypes.ToDuckDb(f.Attribute.Type)}"));
-        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN)");
+        // A row's production time (UTC ticks) and whether it came late, for entries with producedAt; never committed.
+        var production = checker.JudgesProduction ? ", __produced BIGINT, __late BOOLEAN" : "";
+        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN{production})");
         LakeDuckDb.Execute(connection,
             "CREATE TABLE rejected (source_row BIGINT, source_line BIGINT, raw VARCHAR, field VARCHAR, reason VARCHAR, message VARCHAR)");
         // Keys of quarantined rows: the provider still holds them, so a full snapshot must not end them.
@@ -320,7 +337,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
         LakeDuckDb.Execute(connection,
             $"INSERT INTO staging SELECT * FROM read_csv({LakeDuckDb.Literal(accepted)}, delim = '\t', header = false, quote = '\"', escape = '\"', " +
-            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
+            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'" +
+            $"{(checker.JudgesProduction ? ", '__produced': 'BIGINT', '__late': 'BOOLEAN'" : "")}}})");
         File.Delete(accepted);
         EnsureStaged(connection, written, "loading the checked rows");
         staged.Seconds["load staged rows"] = loop.Elapsed.TotalSeconds;
@@ -402,6 +420,18 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
         LakeDuckDb.Execute(connection, "INSERT INTO rejected_keys SELECT key, source_row FROM duplicates");
         EnsureStaged(connection, staged.Read - staged.Quarantined, "quarantining duplicate keys");
+    }
+
+    /// <summary>The newest production time among the rows about to be committed, and the late ones (count and oldest).</summary>
+    private static BatchReport Production(DuckDBConnection connection, BatchReport report)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT max(__produced), count(*) FILTER (WHERE __late), min(__produced) FILTER (WHERE __late) FROM staging";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        static DateTimeOffset? At(System.Data.Common.DbDataReader reader, int ordinal) =>
+            reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
+        return report with { ProducedNewest = At(reader, 0), LateRows = reader.GetInt64(1), OldestLate = At(reader, 2) };
     }
 
     private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)

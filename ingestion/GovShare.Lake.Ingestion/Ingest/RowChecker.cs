@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using GovShare.Lake.BaseDatabases;
+using GovShare.Lake.Calendar;
 using GovShare.Lake.Catalogue;
 using GovShare.Lake.Evidence;
+using GovShare.Lake.Freshness;
 using GovShare.Lake.Identifiers;
 
 namespace GovShare.Lake.Ingestion.Ingest;
@@ -62,7 +64,21 @@ public static class IngestionWarnings
 
     /// <summary>A licence without a seal while its issuer has a registered seal key (the entry does not require one).</summary>
     public const string UnsealedRecord = "unsealed_record";
+
+    /// <summary>The production-time column (<c>producedAt</c>) of an accepted row is empty or not a date and time: the
+    /// record is kept, its timeliness is not judged.</summary>
+    public const string ProductionTimeUnreadable = "production_time_unreadable";
+
+    /// <summary>A production time after the day of the delivery: not counted (it would push the deadline out).</summary>
+    public const string ProductionTimeInFuture = "production_time_in_future";
 }
+
+/// <summary>How a delivery's production times are judged (entries with <c>producedAt</c>).</summary>
+/// <param name="After">The newest production time delivered before (records produced after it are new); null for the
+/// dataset's first delivery with production times, a historical load whose records are not judged late.</param>
+/// <param name="DeliveredAt">The delivery's time (when ingestion began: the file was in the platform's hands).</param>
+/// <param name="Calendar">The working-day calendar (a record's deadline moves off days off, as the freshness rules do).</param>
+internal sealed record ProductionJudge(DateTimeOffset? After, DateTimeOffset DeliveredAt, WorkingCalendar Calendar);
 
 /// <summary>One problem of one field of a row.</summary>
 internal readonly record struct FieldProblem(string Field, string Reason, string Message);
@@ -116,6 +132,11 @@ internal sealed class RowChecker
     private readonly int _divisionField = -1;
     private readonly IssuerKey? _sealKey;
     private readonly int _sealField = -1;
+    private readonly ProductionJudge? _production;
+    private readonly int _producedColumn = -1;
+    private readonly string _producedName = "";
+    private readonly IReadOnlyList<string> _producedFormats = [];
+    private readonly DateTimeOffset _latestProduction;
 
     /// <param name="entry">The catalogue entry.</param>
     /// <param name="columns">The file's columns.</param>
@@ -123,7 +144,9 @@ internal sealed class RowChecker
     /// <param name="today">China's date, for dates that cannot lie in the future.</param>
     /// <param name="sealKey">The issuer's registered seal key: with it, each row's <c>seal</c> is verified (only
     /// <c>licence.licences</c> entries that map <c>seal</c> use it); without it, seals are stored unverified.</param>
-    public RowChecker(CatalogueEntry entry, IReadOnlyList<string> columns, IdentifierValidator validator, DateOnly today, IssuerKey? sealKey = null)
+    /// <param name="production">How production times are judged, for an entry with <c>producedAt</c>; null: not read.</param>
+    public RowChecker(CatalogueEntry entry, IReadOnlyList<string> columns, IdentifierValidator validator, DateOnly today, IssuerKey? sealKey = null,
+        ProductionJudge? production = null)
     {
         _validator = validator;
         _today = today;
@@ -175,7 +198,22 @@ internal sealed class RowChecker
             DeletionColumn = IndexOf(columns, marker);
             DeletionValues = entry.Delivery.DeletionValues.ToHashSet(StringComparer.Ordinal);
         }
+
+        if (production is not null && entry.ProducedAt is { } produced)
+        {
+            _production = production;
+            _producedColumn = IndexOf(columns, produced);
+            _producedName = produced;
+            _producedFormats = entry.Fields.FirstOrDefault(f => f.Source == produced)?.Formats ?? [];
+            // A date is read as the end of its day, so a record produced "today" is still plausible; anything later is not.
+            var delivered = ChinaTime.ToChina(production.DeliveredAt);
+            _latestProduction = new DateTimeOffset(delivered.Year, delivered.Month, delivered.Day, 0, 0, 0, ChinaTime.Offset).AddDays(1);
+        }
     }
+
+    /// <summary>True when rows carry a production time to judge (the staging table then has <c>__produced</c> and
+    /// <c>__late</c>).</summary>
+    public bool JudgesProduction => _production is not null;
 
     /// <summary>The mapped fields, in entry order (the staging table's column order).</summary>
     public IReadOnlyList<FieldPlan> Fields { get; }
@@ -299,6 +337,110 @@ internal sealed class RowChecker
             CrossCheck(keyCheck, typed, warnings);
         }
     }
+
+    /// <summary>The production time of an accepted row, as UTC ticks (null when unknown), and whether the record came late:
+    /// produced after the newest production time delivered before and past its own deadline (3 days, moved off days off)
+    /// when this delivery came. An empty or unreadable value is a warning (the row is kept); a deletion row needs only its
+    /// key, so an empty value there is no warning.</summary>
+    public long? Production(string?[] values, bool deletion, List<RowWarning> warnings, out bool late)
+    {
+        late = false;
+        var raw = _producedColumn >= 0 && _producedColumn < values.Length ? values[_producedColumn] : null;
+        var text = raw is null ? "" : HalfWidth(raw.Trim());
+        if (text.Length == 0 || text == @"\N")
+        {
+            if (!deletion)
+            {
+                warnings.Add(new RowWarning(IngestionWarnings.ProductionTimeUnreadable, _producedName,
+                    $"{_producedName} is empty: the record is kept, but when it was produced is unknown"));
+            }
+
+            return null;
+        }
+
+        if (!TryParseProduction(text, _producedFormats, out var produced))
+        {
+            var shown = CitizenIdNumber.MaskWithin(text.Length > 40 ? text[..40] + "…" : text);
+            warnings.Add(new RowWarning(IngestionWarnings.ProductionTimeUnreadable, _producedName,
+                $"{_producedName} '{shown}' is not a date and time: the record is kept, but when it was produced is unknown"));
+            return null;
+        }
+
+        if (produced > _latestProduction)
+        {
+            warnings.Add(new RowWarning(IngestionWarnings.ProductionTimeInFuture, _producedName,
+                $"{_producedName} {ChinaTime.ToChina(produced):yyyy-MM-dd HH:mm} is after the day of the delivery: not counted"));
+            return null;
+        }
+
+        var judge = _production!;
+        // The cheap test first: most records are neither new nor 3 days old.
+        late = judge.After is { } after && produced > after && produced + FreshnessRules.ProductionWindow < judge.DeliveredAt
+            && FreshnessRules.ProductionDeadline(judge.Calendar, produced) < judge.DeliveredAt;
+        return produced.UtcTicks;
+    }
+
+    /// <summary>Reads a production time: a date and time (China time without an offset, as every agency system writes
+    /// it), or a date in the field's formats or the common ones, read as the end of that day (24:00 China time): a
+    /// record produced some time that day gets the benefit of the doubt, as days are counted from the next day.</summary>
+    internal static bool TryParseProduction(string text, IReadOnlyList<string> formats, out DateTimeOffset produced)
+    {
+        if (FastDateTime(text, out produced))
+        {
+            return true;
+        }
+
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                var hasOffset = text.Contains('Z', StringComparison.OrdinalIgnoreCase) || text.LastIndexOfAny(['+', '-']) > 10;
+                produced = hasOffset ? parsed : new DateTimeOffset(parsed.DateTime, ChinaTime.Offset);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (TryParseDate(text, formats, out var date, out _))
+        {
+            produced = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).AddDays(1);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary><c>yyyy-MM-dd HH:mm:ss</c> (or with <c>T</c>, or <c>/</c>) and <c>yyyyMMddHHmmss</c>, China time, without
+    /// the general parser: it runs once per row.</summary>
+    private static bool FastDateTime(string text, out DateTimeOffset produced)
+    {
+        produced = default;
+        int year, month, day, hour, minute, second;
+        if (text.Length == 19 && (text[4] is '-' or '/') && text[7] == text[4] && (text[10] is ' ' or 'T') && text[13] == ':' && text[16] == ':'
+            && AllDigits(text, 0, 4) && AllDigits(text, 5, 2) && AllDigits(text, 8, 2) && AllDigits(text, 11, 2) && AllDigits(text, 14, 2) && AllDigits(text, 17, 2))
+        {
+            (year, month, day, hour, minute, second) = (Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2), Digits(text, 11, 2), Digits(text, 14, 2), Digits(text, 17, 2));
+        }
+        else if (text.Length == 14 && AllDigits(text, 0, 14))
+        {
+            (year, month, day, hour, minute, second) = (Digits(text, 0, 4), Digits(text, 4, 2), Digits(text, 6, 2), Digits(text, 8, 2), Digits(text, 10, 2), Digits(text, 12, 2));
+        }
+        else
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        produced = new DateTimeOffset(year, month, day, hour, minute, second, ChinaTime.Offset);
+        return true;
+    }
+
+    private static bool AllDigits(string text, int start, int length) => text.AsSpan(start, length).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>Verifies the seal over the record as it will be stored (docs/issuer-seals.md), so that the values
     /// checked are exactly the values served later. Runs last: the typed values must all be there.</summary>

@@ -125,11 +125,6 @@ internal sealed class CheckedBatch
                 continue;
             }
 
-            foreach (var warning in warnings)
-            {
-                found.Add((record.Row, warning));
-            }
-
             foreach (var value in typed)
             {
                 TypedText.Write(text, value);
@@ -137,7 +132,22 @@ internal sealed class CheckedBatch
             }
 
             text.Write(record.Row.ToString(CultureInfo.InvariantCulture));
-            text.Write(deletion ? "\ttrue\n" : "\tfalse\n");
+            text.Write(deletion ? "\ttrue" : "\tfalse");
+            if (checker.JudgesProduction)
+            {
+                // Counted in DuckDB after duplicate keys are quarantined, so only committed rows count.
+                var produced = checker.Production(record.Values, deletion, warnings, out var late);
+                text.Write('\t');
+                TypedText.Write(text, produced);
+                text.Write(late ? "\ttrue" : "\tfalse");
+            }
+
+            text.Write('\n');
+            foreach (var warning in warnings)
+            {
+                found.Add((record.Row, warning));
+            }
+
             keys.Add((string)typed[checker.KeyIndex]!);
             accepted++;
         }

@@ -109,7 +109,8 @@ internal sealed class HouseholdDataset(SampleCity city) : SampleDataset(city)
 }
 
 /// <summary>mca.marriage: civil affairs' marriage register, an incremental GBK CSV (Windows line ends) with a
-/// deletion marker, for about 40 % of adults; authoritative for marital status.</summary>
+/// deletion marker, for about 40 % of adults; authoritative for marital status. Each record carries its registration
+/// time (登记时间, the entry's production time: <c>producedAt</c>), one in twenty from the two days before the export.</summary>
 internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
 {
     private static readonly FateRates Rates = new(Duplicate: 0.0015, InvalidIdentifier: 0.0015, InvalidDate: 0.0008,
@@ -127,7 +128,7 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
 
     public override string FileName => $"marriage_{Stamp}.csv";
 
-    public override IReadOnlyList<string> Columns { get; } = ["公民身份号码", "姓名", "性别", "出生日期", "婚姻状况", "操作类型"];
+    public override IReadOnlyList<string> Columns { get; } = ["公民身份号码", "姓名", "性别", "出生日期", "婚姻状况", "操作类型", "登记时间"];
 
     private static readonly PersonFaults Faults = new(DuplicateSpread: 40, BirthColumn: 3, ImpossibleDateFormat: "yyyyMMdd", FutureBirthDates: false,
         RequiredColumn: 4, EnumColumn: 4, BadCodes: ["90", "99"]);
@@ -173,6 +174,7 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
           legalBasis: 《婚姻登记条例》；《郑州市政府信息资源共享管理办法》第十四条
           conditions: 限于办理社会救助、住房保障、公证等需核验婚姻状况的业务
         updateDeadline: within_3_days
+        producedAt: 登记时间
         provision: [online_query, front_end_exchange]
         themes: [community_governance]
         authoritative: [marital_status]
@@ -204,7 +206,10 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
                 < 0.6 => "I",
                 _ => "U",
             };
-            string?[] values = [person.Id, person.Name, person.IsMale ? "男" : "女", SampleCity.Compact(person.BirthDate), code, operation];
+            // A stream of its own, so that the registration times leave every other draw (and so the labels) as they were.
+            var when = SampleRandom.For(City.Seed, Streams.MarriageRegistered, i);
+            string?[] values =
+                [person.Id, person.Name, person.IsMale ? "男" : "女", SampleCity.Compact(person.BirthDate), code, operation, Registered(birthDate, ref when)];
             if (Faulty(fate, values, person.Id, person.BirthDate, ref random, run, Faults) is { } faulty)
             {
                 yield return faulty;
@@ -234,8 +239,28 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
                 }
             }
 
+            if (when.Chance(0.002))
+            {
+                // A registration time the clerk's system wrote wrong: the record is kept, its timeliness not judged.
+                values[6] = when.Chance(0.5) ? null : SampleCity.Iso(City.AsOf).Replace("-", "/", StringComparison.Ordinal) + " 25:61";
+                yield return new SampleRow(values) { Warning = "production_time_unreadable" };
+                continue;
+            }
+
             yield return new SampleRow(values);
         }
+    }
+
+    /// <summary>When a record was registered (China time, <c>yyyy-MM-dd HH:mm:ss</c>): one in twenty within the two days
+    /// before the export (09:00 on the city's date), the others up to ten years before it, never before the person
+    /// turned 20.</summary>
+    private string Registered(DateOnly birthDate, ref SampleRandom random)
+    {
+        var export = City.AsOf.ToDateTime(new TimeOnly(9, 0));
+        var adult = birthDate.AddYears(20).ToDateTime(new TimeOnly(9, 0));
+        var span = Math.Max(1, Math.Min(10 * 365 * 24 * 60, (int)(export - adult).TotalMinutes));
+        var minutes = random.Chance(0.05) ? random.Next(Math.Min(span, 2 * 24 * 60)) : random.Next(span);
+        return export.AddMinutes(-1 - minutes).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>GB/T 2261.2 marital status codes by age: 10 unmarried, 20 married (21 first, 22 remarried,

@@ -59,6 +59,7 @@ internal static class Streams
     public const ulong Marriage = 11;
     public const ulong Insured = 12;
     public const ulong Vital = 13;
+    public const ulong MarriageRegistered = 14;
     public const ulong Entity = 20;
     public const ulong EntityOrder = 21;
     public const ulong LegalRep = 22;

@@ -28,7 +28,8 @@ public sealed class FreshnessCheck(IPlatformStore store, Func<WorkingCalendar> c
     {
         var catalogue = store.ListFreshnessSubjects();
         var since = now.AddMonths(-4);
-        var deliveries = store.DeliveryTimes(since);
+        // With what each delivery carried: a 3-day entry with production times is judged by them.
+        var deliveries = store.FreshnessDeliveries(since);
         var previous = store.ListFreshness().ToDictionary(r => r.Status.EntryId, StringComparer.Ordinal);
         var days = calendar();
         var statuses = new List<FreshnessStatus>(catalogue.Count);

@@ -235,6 +235,13 @@ public sealed record CatalogueEntry
     /// <summary>The schedule of a <see cref="UpdateDeadline.Custom"/> deadline.</summary>
     public UpdateSchedule? Schedule { get; init; }
 
+    /// <summary>The source column holding each record's production time (a marriage's registration time), for a
+    /// <see cref="UpdateDeadline.Within3Days"/> entry: each delivery then records the newest production time it carried
+    /// and the records it delivered more than 3 days after their production, and the deadline runs from the newest
+    /// production time delivered (GZ 17: "within 3 days of being produced"). Null: the deadline runs from the last
+    /// delivery. The column may be mapped to a date or timestamp attribute or left unmapped.</summary>
+    public string? ProducedAt { get; init; }
+
     /// <summary>Provision methods (PX 14): <c>online_query</c>, <c>bulk_download</c>, <c>system_integration</c>,
     /// <c>front_end_exchange</c>.</summary>
     public IReadOnlyList<string> Provision { get; init; } = ["online_query"];

@@ -77,6 +77,8 @@ public static partial class CatalogueValidator
             }
         }
 
+        CheckProducedAt(entry, Add);
+
         for (var i = 0; i < entry.Provision.Count; i++)
         {
             if (!KnownProvisionMethods.Contains(entry.Provision[i]))
@@ -326,6 +328,45 @@ public static partial class CatalogueValidator
         if (entry.Fields.Any(f => string.Equals(f.Source, delivery.DeletionColumn, StringComparison.Ordinal)))
         {
             add("delivery.deletionMarker.column", $"'{delivery.DeletionColumn}' is also mapped to an attribute; the marker column must be separate.");
+        }
+    }
+
+    private static void CheckProducedAt(CatalogueEntry entry, Action<string, string> add)
+    {
+        if (entry.ProducedAt is not { } column)
+        {
+            return;
+        }
+
+        if (entry.UpdateDeadline != UpdateDeadline.Within3Days)
+        {
+            add("producedAt", $"a production-time column applies to updateDeadline within_3_days only (\"within 3 days of being produced\", GZ 17); " +
+                $"this entry's deadline is {Freshness.FreshnessRules.ClassName(entry.UpdateDeadline)}: remove producedAt or change the deadline.");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(column))
+        {
+            add("producedAt", "name the source column that holds each record's production time.");
+            return;
+        }
+
+        var field = entry.Fields.FirstOrDefault(f => string.Equals(f.Source, column, StringComparison.Ordinal));
+        if (field is not null)
+        {
+            if (field.Type is not ("date" or "timestamp"))
+            {
+                add("producedAt", $"'{column}' is mapped to {field.Target}, a {field.Type}; a production time is a date or timestamp.");
+            }
+        }
+        else if (entry.Source.Columns.Count > 0 && !entry.Source.Columns.Contains(column, StringComparer.Ordinal))
+        {
+            // A file that names its own columns (a header, Parquet, JSON Lines) is checked for the column on each delivery.
+            add("producedAt", $"'{column}' is neither a mapped source column nor among source.columns ({string.Join(", ", entry.Source.Columns)}).");
+        }
+        else if (string.Equals(column, entry.Delivery.DeletionColumn, StringComparison.Ordinal))
+        {
+            add("producedAt", $"'{column}' is the deletion marker column, not a production time.");
         }
     }
 

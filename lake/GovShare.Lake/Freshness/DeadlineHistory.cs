@@ -30,15 +30,58 @@ public static class DeadlineHistory
     /// <param name="options">The freshness options.</param>
     /// <param name="from">The period's start.</param>
     /// <param name="to">Its end (or now, for a period not over yet: deadlines still ahead are not counted).</param>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static IReadOnlyList<DeadlineOutcome> Between(FreshnessSubject entry, IReadOnlyList<DateTimeOffset> deliveries, WorkingCalendar calendar,
+        FreshnessOptions options, DateTimeOffset from, DateTimeOffset to) =>
+        Between(entry, deliveries.Select(d => new FreshnessDelivery(d)).ToList(), calendar, options, from, to);
+
+    /// <summary>The same, judged with what the deliveries carried: for a 3-day entry with a production-time column the
+    /// deadlines run from the newest production time delivered, and a delivery that carried late records meets none
+    /// (<c>Met</c> false, with it as <c>DeliveredAt</c>), as the freshness check says.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="deliveries">Its deliveries, any order (from before <paramref name="from"/> too).</param>
+    /// <param name="calendar">The working-day calendar.</param>
+    /// <param name="options">The freshness options.</param>
+    /// <param name="from">The period's start.</param>
+    /// <param name="to">Its end (or now).</param>
+    public static IReadOnlyList<DeadlineOutcome> Between(FreshnessSubject entry, IReadOnlyList<FreshnessDelivery> deliveries, WorkingCalendar calendar,
         FreshnessOptions options, DateTimeOffset from, DateTimeOffset to)
     {
-        var sorted = deliveries.Order().ToArray();
+        var sorted = deliveries.OrderBy(d => d.At).ToArray();
+        var times = Array.ConvertAll(sorted, d => d.At);
         return entry.Deadline switch
         {
-            UpdateDeadline.Quarterly => Quarters(entry, sorted, calendar, from, to),
-            _ => Walk(entry, sorted, calendar, options, from, to),
+            UpdateDeadline.Quarterly => Quarters(entry, times, calendar, from, to),
+            UpdateDeadline.Within3Days when entry.ProducedAt is not null && sorted.Any(d => d.ProducedNewest is not null) => Production(entry, sorted, calendar, from, to),
+            _ => Walk(entry, times, calendar, options, from, to),
         };
+    }
+
+    // 3-day data with production times, by the freshness check's own walk; a deadline missed with no delivery (or a late
+    // one) repeats every 3 days like the others.
+    private static List<DeadlineOutcome> Production(FreshnessSubject entry, FreshnessDelivery[] sorted, WorkingCalendar calendar, DateTimeOffset from, DateTimeOffset to)
+    {
+        var (steps, pending, _) = FreshnessRules.ProductionWalk(entry, sorted, calendar);
+        var outcomes = new List<DeadlineOutcome>();
+        foreach (var step in steps.Where(s => s.Deadline > from && s.Deadline <= to))
+        {
+            var late = !step.Met && step.Delivery.At > step.Deadline;
+            outcomes.Add(new DeadlineOutcome(step.Deadline, step.Met, step.Delivery.At, late ? Run(step.Deadline, step.Delivery.At, to) : 1));
+        }
+
+        if (pending > from && pending <= to)
+        {
+            outcomes.Add(new DeadlineOutcome(pending, false, null, Run(pending, null, to)));
+        }
+
+        return [.. outcomes.OrderBy(o => o.Deadline)];
+    }
+
+    // Missed 3-day deadlines from one on, every 3 days until a delivery (or the period's end).
+    private static long Run(DateTimeOffset missed, DateTimeOffset? delivery, DateTimeOffset to)
+    {
+        var through = delivery is { } late && late - TimeSpan.FromTicks(1) < to ? late - TimeSpan.FromTicks(1) : to;
+        return ((through - missed).Ticks / FreshnessRules.ProductionWindow.Ticks) + 1;
     }
 
     private static List<DeadlineOutcome> Quarters(FreshnessSubject entry, DateTimeOffset[] sorted, WorkingCalendar calendar, DateTimeOffset from, DateTimeOffset to)

@@ -33,7 +33,8 @@ public sealed partial class DuckDbPlatformStore
     {
         using var connection = Connect();
         using var command = Command(connection, """
-            SELECT entry_id, agency, name_zh, name_en, update_deadline, schedule_cron, coalesce(schedule_grace_hours, 0), min(valid_from) OVER (PARTITION BY entry_id)
+            SELECT entry_id, agency, name_zh, name_en, update_deadline, schedule_cron, coalesce(schedule_grace_hours, 0), min(valid_from) OVER (PARTITION BY entry_id),
+                   produced_at
             FROM catalogue_revisions
             QUALIFY row_number() OVER (PARTITION BY entry_id ORDER BY revision DESC) = 1
             ORDER BY entry_id
@@ -50,7 +51,10 @@ public sealed partial class DuckDbPlatformStore
                 _ => Catalogue.UpdateDeadline.Within3Days,
             };
             subjects.Add(new FreshnessSubject(reader.GetString(0), reader.GetString(1), new Catalogue.LocalizedName(reader.GetString(2), reader.GetString(3)), deadline,
-                reader.IsDBNull(5) ? null : new Catalogue.UpdateSchedule(reader.GetString(5), reader.GetDouble(6)), Utc(reader, 7)));
+                reader.IsDBNull(5) ? null : new Catalogue.UpdateSchedule(reader.GetString(5), reader.GetDouble(6)), Utc(reader, 7))
+            {
+                ProducedAt = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
         }
 
         return subjects;
@@ -206,30 +210,6 @@ public sealed partial class DuckDbPlatformStore
     }
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> DeliveryTimes(DateTimeOffset since)
-    {
-        using var connection = Connect();
-        using var command = Command(connection,
-            "SELECT dataset_id, finished_at FROM deliveries WHERE status IN ('committed', 'unchanged') " +
-            "QUALIFY finished_at >= $s OR row_number() OVER (PARTITION BY dataset_id ORDER BY finished_at DESC) = 1 ORDER BY dataset_id, finished_at",
-            [("s", since.UtcDateTime)]);
-        using var reader = command.ExecuteReader();
-        var times = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            var id = reader.GetString(0);
-            if (!times.TryGetValue(id, out var list))
-            {
-                times[id] = list = [];
-            }
-
-            list.Add(Utc(reader, 1));
-        }
-
-        return times.ToDictionary(p => p.Key, p => (IReadOnlyList<DateTimeOffset>)p.Value, StringComparer.Ordinal);
-    }
-
-    /// <inheritdoc />
     public IReadOnlyList<DeliveryTally> DeliveryTallies(DateTimeOffset from, DateTimeOffset to)
     {
         using var connection = Connect();
@@ -247,5 +227,44 @@ public sealed partial class DuckDbPlatformStore
         }
 
         return tallies;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, IReadOnlyList<FreshnessDelivery>> FreshnessDeliveries(DateTimeOffset since)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            // Every delivery from the log (the same file again included: it carried nothing new), with what its batch carried.
+            "SELECT d.dataset_id, d.finished_at, CASE WHEN d.status = 'committed' THEN b.produced_newest END AS produced_newest, " +
+            "CASE WHEN d.status = 'committed' THEN coalesce(b.late_rows, 0) ELSE 0 END, CASE WHEN d.status = 'committed' THEN b.oldest_late END " +
+            "FROM deliveries d LEFT JOIN batches b ON b.batch_id = d.batch_id AND b.finished_at = d.finished_at WHERE d.status IN ('committed', 'unchanged') " +
+            "QUALIFY d.finished_at >= $s OR row_number() OVER (PARTITION BY d.dataset_id ORDER BY d.finished_at DESC) = 1 " +
+            // The newest production time decides a production-time entry's deadline, however long ago it came.
+            "OR (produced_newest IS NOT NULL AND row_number() OVER (PARTITION BY d.dataset_id ORDER BY produced_newest DESC NULLS LAST, d.finished_at DESC) = 1) " +
+            "ORDER BY d.dataset_id, d.finished_at",
+            [("s", since.UtcDateTime)]);
+        using var reader = command.ExecuteReader();
+        var deliveries = new Dictionary<string, List<FreshnessDelivery>>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            if (!deliveries.TryGetValue(id, out var list))
+            {
+                deliveries[id] = list = [];
+            }
+
+            list.Add(new FreshnessDelivery(Utc(reader, 1), reader.IsDBNull(2) ? null : Utc(reader, 2), reader.GetInt64(3), reader.IsDBNull(4) ? null : Utc(reader, 4)));
+        }
+
+        return deliveries.ToDictionary(p => p.Key, p => (IReadOnlyList<FreshnessDelivery>)p.Value, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public DateTimeOffset? NewestProduction(string datasetId)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "SELECT max(produced_newest) FROM batches WHERE dataset_id = $d AND status = 'committed'", [("d", datasetId)]);
+        return command.ExecuteScalar() is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 }

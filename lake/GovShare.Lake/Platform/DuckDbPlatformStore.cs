@@ -187,6 +187,18 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
             CREATE INDEX mismatch_reports_identity ON mismatch_reports (identity);
             CREATE INDEX mismatch_reports_provider ON mismatch_reports (provider, status);
             """),
+        (10, "production times", """
+            -- A 3-day entry's production-time column (producedAt), for the freshness check's projection; filled for
+            -- existing revisions from their definitions.
+            ALTER TABLE catalogue_revisions ADD COLUMN produced_at VARCHAR;
+            UPDATE catalogue_revisions SET produced_at = json_extract_string(definition, '$.producedAt');
+            -- What each delivery carried: the newest production time, and the records delivered more than 3 days after
+            -- being produced (count and oldest). Earlier batches carried none.
+            ALTER TABLE batches ADD COLUMN produced_newest TIMESTAMP;
+            ALTER TABLE batches ADD COLUMN late_rows BIGINT DEFAULT 0;
+            ALTER TABLE batches ADD COLUMN oldest_late TIMESTAMP;
+            UPDATE batches SET late_rows = 0 WHERE late_rows IS NULL;
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>
@@ -259,11 +271,12 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         var revision = new CatalogueRevision(entry, (latest?.Revision ?? 0) + 1, now, hash, Differences(latest?.Entry, entry), sourceFile);
         Execute(connection,
             "INSERT INTO catalogue_revisions (entry_id, revision, valid_from, content_hash, changes, source_file, definition, " +
-            "agency, name_zh, name_en, update_deadline, schedule_cron, schedule_grace_hours) VALUES ($id, $rev, $at, $hash, $changes, $file, $def, $ag, $zh, $en, $dl, $cron, $grace)",
+            "agency, name_zh, name_en, update_deadline, schedule_cron, schedule_grace_hours, produced_at) " +
+            "VALUES ($id, $rev, $at, $hash, $changes, $file, $def, $ag, $zh, $en, $dl, $cron, $grace, $produced)",
             ("id", entry.Id), ("rev", revision.Revision), ("at", now.UtcDateTime), ("hash", hash),
             ("changes", string.Join(",", revision.Changes)), ("file", sourceFile), ("def", definition),
             ("ag", entry.Agency.Code), ("zh", entry.Name.Zh), ("en", entry.Name.En), ("dl", Freshness.FreshnessRules.ClassName(entry.UpdateDeadline)),
-            ("cron", entry.Schedule?.Cron), ("grace", entry.Schedule?.GraceHours));
+            ("cron", entry.Schedule?.Cron), ("grace", entry.Schedule?.GraceHours), ("produced", entry.ProducedAt));
         transaction.Commit();
         return revision;
     }
@@ -300,10 +313,12 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         var repeat = batch.Repeat && batch.Status == "committed";
         if (!repeat)
         {
-            Execute(connection, "INSERT OR REPLACE INTO batches VALUES ($b, $d, $r, $f, $s, $read, $acc, $q, $w, $v, $start, $end, $report)",
+            Execute(connection,
+                $"INSERT OR REPLACE INTO batches ({BatchColumns}) VALUES ($b, $d, $r, $f, $s, $read, $acc, $q, $w, $v, $start, $end, $report, $newest, $late, $oldest)",
                 ("b", batch.BatchId), ("d", batch.DatasetId), ("r", batch.CatalogueRevision), ("f", batch.FileName), ("s", batch.Status),
                 ("read", batch.Read), ("acc", batch.Accepted), ("q", batch.Quarantined), ("w", batch.Warnings), ("v", batch.Version),
-                ("start", batch.StartedAt.UtcDateTime), ("end", batch.FinishedAt.UtcDateTime), ("report", batch.ReportJson));
+                ("start", batch.StartedAt.UtcDateTime), ("end", batch.FinishedAt.UtcDateTime), ("report", batch.ReportJson),
+                ("newest", batch.ProducedNewest?.UtcDateTime), ("late", batch.LateRows), ("oldest", batch.OldestLate?.UtcDateTime));
         }
 
         Execute(connection, "INSERT INTO deliveries VALUES ($b, $d, $s, $end, $read, $acc, $q) ON CONFLICT DO NOTHING",
@@ -360,7 +375,7 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         Compare("delivery", before.Delivery, after.Delivery);
         Compare("sharing", before.Sharing, after.Sharing);
         Compare("names", new object?[] { before.Name, before.Description, before.Agency }, new object?[] { after.Name, after.Description, after.Agency });
-        Compare("deadline", before.UpdateDeadline, after.UpdateDeadline);
+        Compare("deadline", new object?[] { before.UpdateDeadline, before.ProducedAt }, new object?[] { after.UpdateDeadline, after.ProducedAt });
         Compare("schedule", before.Schedule, after.Schedule);
         Compare("provision", new object?[] { before.Provision, before.Themes }, new object?[] { after.Provision, after.Themes });
         Compare("authority", before.Authoritative, after.Authoritative);
@@ -385,18 +400,25 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         return revisions;
     }
 
+    // By name: the table gained columns after it was created (migration 9).
+    private const string BatchColumns = "batch_id, dataset_id, catalogue_revision, file_name, status, rows_read, accepted, quarantined, warnings, version, " +
+        "started_at, finished_at, report, produced_newest, late_rows, oldest_late";
+
     private static List<BatchRecord> ReadBatches(DuckDBConnection connection, string clause, params (string, object?)[] parameters)
     {
-        using var command = Command(connection,
-            "SELECT batch_id, dataset_id, catalogue_revision, file_name, status, rows_read, accepted, quarantined, warnings, version, " +
-            $"started_at, finished_at, report FROM batches {clause}", parameters);
+        using var command = Command(connection, $"SELECT {BatchColumns} FROM batches {clause}", parameters);
         using var reader = command.ExecuteReader();
         var batches = new List<BatchRecord>();
         while (reader.Read())
         {
             batches.Add(new BatchRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetInt64(9),
-                Utc(reader, 10), Utc(reader, 11), reader.GetString(12)));
+                Utc(reader, 10), Utc(reader, 11), reader.GetString(12))
+            {
+                ProducedNewest = reader.IsDBNull(13) ? null : Utc(reader, 13),
+                LateRows = reader.IsDBNull(14) ? 0 : reader.GetInt64(14),
+                OldestLate = reader.IsDBNull(15) ? null : Utc(reader, 15),
+            });
         }
 
         return batches;

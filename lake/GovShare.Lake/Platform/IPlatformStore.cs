@@ -31,7 +31,20 @@ public sealed record CatalogueRevision(
 /// new; the batch's record stays that of the delivery that committed it.</param>
 public sealed record BatchRecord(
     string BatchId, string DatasetId, int CatalogueRevision, string FileName, string Status, long Read, long Accepted, long Quarantined,
-    long Warnings, long? Version, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string ReportJson, bool Repeat = false);
+    long Warnings, long? Version, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string ReportJson, bool Repeat = false)
+{
+    // Properties, not constructor parameters: records built before production times existed still compile.
+
+    /// <summary>The newest production time among the accepted records (entries with a production-time column), or null.</summary>
+    public DateTimeOffset? ProducedNewest { get; init; }
+
+    /// <summary>Accepted records produced after the newest production time delivered before this batch and more than 3
+    /// days (moved off days off) before it: delivered late (GZ 17). 0 for a dataset's first delivery with production times.</summary>
+    public long LateRows { get; init; }
+
+    /// <summary>The oldest production time among the late records, or null.</summary>
+    public DateTimeOffset? OldestLate { get; init; }
+}
 
 /// <summary>One dataset's deliveries in a period, counted.</summary>
 /// <param name="DatasetId">The catalogue entry.</param>
@@ -193,10 +206,15 @@ public interface IPlatformStore
     /// <summary>Every agency's webhook URL.</summary>
     IReadOnlyDictionary<string, Uri> ListWebhooks();
 
-    /// <summary>When each dataset was delivered (committed, or the same file again) since an instant, and its last
-    /// delivery however old, by dataset id.</summary>
-    IReadOnlyDictionary<string, IReadOnlyList<DateTimeOffset>> DeliveryTimes(DateTimeOffset since);
-
     /// <summary>Each dataset's deliveries that finished in [<paramref name="from"/>, <paramref name="to"/>), counted.</summary>
     IReadOnlyList<DeliveryTally> DeliveryTallies(DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>Each dataset's deliveries as the freshness rules judge them (with the production times and late records
+    /// they carried) since an instant, plus its last delivery and the one that carried its newest production time however
+    /// old, by dataset id, oldest first.</summary>
+    IReadOnlyDictionary<string, IReadOnlyList<Freshness.FreshnessDelivery>> FreshnessDeliveries(DateTimeOffset since);
+
+    /// <summary>The newest production time any committed delivery of a dataset carried, or null (none yet): what the
+    /// next delivery's late records are counted from.</summary>
+    DateTimeOffset? NewestProduction(string datasetId);
 }

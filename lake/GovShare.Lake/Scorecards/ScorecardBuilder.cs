@@ -37,7 +37,7 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
         var catalogue = store.ListCatalogue().ToDictionary(r => r.Entry.Id, r => r.Entry, StringComparer.Ordinal);
         var agencies = store.ListAgencies().ToDictionary(a => a.Code, StringComparer.Ordinal);
         var tallies = store.DeliveryTallies(period.From, period.To).ToDictionary(t => t.DatasetId, StringComparer.Ordinal);
-        var times = store.DeliveryTimes(period.From - Lookback);
+        var times = store.FreshnessDeliveries(period.From - Lookback);
         var reports = mismatches.Where(m => m.ReportedAt >= period.From && m.ReportedAt < period.To).ToList();
         var usage = asOf > period.From ? AuditUsage.Read(lakeRoot, period.From, asOf) : [];
         var attribution = new Attribution(catalogue.Values, store.ListThemes());
@@ -66,7 +66,7 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
         var datasets = new List<(FreshnessSubject Subject, DatasetScorecard Card, IReadOnlyList<DeadlineOutcome> Outcomes)>();
         foreach (var subject in subjects)
         {
-            var delivered = times.TryGetValue(subject.EntryId, out var found) ? found : [];
+            IReadOnlyList<FreshnessDelivery> delivered = times.TryGetValue(subject.EntryId, out var found) ? found : [];
             var outcomes = asOf > period.From ? DeadlineHistory.Between(subject, delivered, calendar, options, period.From, asOf) : [];
             var state = FreshnessRules.Evaluate(subject, delivered, calendar, options, asOf).State;
             var card = new DatasetScorecard(subject.EntryId, subject.Name, FreshnessRules.ClassName(subject.Deadline), StateName(state),

@@ -60,7 +60,7 @@ public sealed class SyntheticCityTests(SampleCityFixture city) : IClassFixture<S
                 SourceFormat.Xlsx => "xlsx",
                 _ => "csv",
             });
-            var mapped = entry.Fields.Select(f => f.Source).Append(entry.Delivery.DeletionColumn).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var mapped = entry.Fields.Select(f => f.Source).Append(entry.Delivery.DeletionColumn).Append(entry.ProducedAt).OfType<string>().ToHashSet(StringComparer.Ordinal);
             Assert.Equal(mapped.Order(StringComparer.Ordinal), header.Order(StringComparer.Ordinal));
         }
     }
@@ -198,7 +198,7 @@ public sealed class SyntheticCityTests(SampleCityFixture city) : IClassFixture<S
 
         Assert.False(System.Text.Unicode.Utf8.IsValid(bytes));
         var text = SampleFiles.Gbk.GetString(bytes);
-        Assert.StartsWith("公民身份号码,姓名,性别,出生日期,婚姻状况,操作类型\r\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("公民身份号码,姓名,性别,出生日期,婚姻状况,操作类型,登记时间\r\n", text, StringComparison.Ordinal);
         Assert.Equal(bytes, SampleFiles.Gbk.GetBytes(text));
         Assert.Contains(city.Deliveries["mca.marriage"].Values("操作类型"), v => v == "D");
     }
@@ -430,7 +430,7 @@ public sealed class SyntheticCityTests(SampleCityFixture city) : IClassFixture<S
                 continue;
             }
 
-            keyed.Add((r + 1, key!, deletion, deletion ? "deletion_of_unknown_key" : CrossFieldWarning(entry, typed)));
+            keyed.Add((r + 1, key!, deletion, deletion ? "deletion_of_unknown_key" : CrossFieldWarning(entry, typed) ?? ProductionWarning(entry, delivery, row)));
         }
 
         foreach (var group in keyed.GroupBy(k => k.Key, StringComparer.Ordinal))
@@ -471,6 +471,12 @@ public sealed class SyntheticCityTests(SampleCityFixture city) : IClassFixture<S
 
         return null;
     }
+
+    // The generator writes production times as yyyy-MM-dd HH:mm:ss; anything else (or nothing) is warned about.
+    private static string? ProductionWarning(CatalogueEntry entry, Delivery delivery, string?[] row) =>
+        entry.ProducedAt is { } column && !DateTime.TryParseExact(row[delivery.Column(column)]?.Trim(), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            ? "production_time_unreadable"
+            : null;
 
     private static string Transform(string? value, IReadOnlyList<string> transforms)
     {
