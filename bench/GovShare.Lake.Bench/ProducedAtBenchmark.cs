@@ -64,12 +64,30 @@ internal static class ProducedAtBenchmark
                 var outcome = ingestor.Ingest(file, Dataset, null, cancellationToken);
                 (produced ? with : without).Add(watch.Elapsed.TotalSeconds);
                 report = produced ? outcome : report;
-                progress.WriteLine(Inv($"  ingest {(produced ? "with" : "without")} producedAt: {watch.Elapsed.TotalSeconds:F2} s ({BatchReport.StatusName(outcome.Status)})"));
+                progress.WriteLine(Inv($"  ingest {(produced ? "with" : "without")} producedAt: {watch.Elapsed.TotalSeconds:F2} s ({BatchReport.StatusName(outcome.Status)}; ") +
+                    string.Join(", ", outcome.Stages.Select(stage => Inv($"{stage.Key} {stage.Value:F2} s"))) + ")");
                 Directory.Delete(lake, recursive: true);
             }
 
             progress.WriteLine(Inv($"  DuckDB COPY: {duckdb[^1]:F2} s"));
         }
+
+        // The per-row work alone, on one thread (no pipeline, no DuckDB): read and check every row, alternately with and without.
+        var checkWith = new List<double>();
+        var checkWithout = new List<double>();
+        var judge = new ProductionJudge(earlier, city.GeneratedAt.AddHours(1), GovShare.Lake.Calendar.WorkingCalendar.Load());
+        for (var run = 0; run < runs; run++)
+        {
+            foreach (var produced in run % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                var seconds = ReadAndCheck(file, produced ? entry : entry with { ProducedAt = null }, produced ? judge : null, city.GeneratedAt.AddHours(1));
+                (produced ? checkWith : checkWithout).Add(seconds);
+                progress.WriteLine(Inv($"  read and check on one thread {(produced ? "with" : "without")} producedAt: {seconds:F2} s"));
+            }
+        }
+
+        var parse = ParseAlone(file, entry, judge);
+        progress.WriteLine(Inv($"  reading and judging one production time alone: {parse:F0} ns"));
 
         var rows = report!.Read;
         var (withSeconds, withoutSeconds, duckSeconds) = (Median(with), Median(without), Median(duckdb));
@@ -90,9 +108,66 @@ internal static class ProducedAtBenchmark
             Inv($"judged new or not and the new ones late or not ({report.LateRows:N0} late). ") +
             Inv($"Runs with: {string.Join(", ", with.Select(s => s.ToString("F2", Invariant)))} s. DuckDB: `COPY (SELECT * FROM read_csv(file)) TO 'x.parquet' (FORMAT parquet)` ") +
             "of the same text re-encoded as UTF-8 (DuckDB reads GBK only through an extension). " +
+            Inv($"The per-row work alone — reading and checking every row on one thread, without the pipeline or DuckDB — takes {Median(checkWith):F2} s with and ") +
+            Inv($"{Median(checkWithout):F2} s without (medians; runs with {string.Join(", ", checkWith.Select(v => v.ToString("F2", Invariant)))}, without ") +
+            Inv($"{string.Join(", ", checkWithout.Select(v => v.ToString("F2", Invariant)))} s): {(Median(checkWith) - Median(checkWithout)) / rows * 1e9:F0} ns per row; ") +
+            Inv($"reading and judging one production time alone (`RowChecker.Production` over the column's values held in memory, fastest of 5 passes) takes {parse:F0} ns. ") +
             Inv($"Median of {runs} run(s) each; load average (1 min) {loadBefore} at the start and {BenchStats.LoadAverage()} at the end (this run alone accounts for up to 2). ") +
             Inv($"Rerun: `dotnet run -c Release --project bench/GovShare.Lake.Bench -- produced-at --persons {persons} --runs {runs} --markdown docs/benchmarks.md`.");
         return (results, notes);
+    }
+
+    /// <summary>Nanoseconds per value of <c>RowChecker.Production</c> alone, over the column's values held in memory.</summary>
+    private static double ParseAlone(string file, GovShare.Lake.Catalogue.CatalogueEntry entry, ProductionJudge judge)
+    {
+        var texts = new List<string?>();
+        using (var source = GovShare.Lake.Ingestion.Formats.RecordSources.Open(file, entry))
+        {
+            var column = source.Columns.ToList().IndexOf(entry.ProducedAt!);
+            foreach (var record in source.Records())
+            {
+                texts.Add(record.Values[column]);
+            }
+        }
+
+        var checker = new RowChecker(entry, [entry.ProducedAt!], IdentifierValidator.Default, DateOnly.FromDateTime(ChinaTime.ToChina(judge.DeliveredAt).DateTime), null, judge);
+        var values = new string?[1];
+        var warnings = new List<RowWarning>();
+        var best = double.MaxValue;
+        for (var pass = 0; pass < 5; pass++)
+        {
+            var watch = Stopwatch.StartNew();
+            foreach (var text in texts)
+            {
+                values[0] = text;
+                checker.Production(values, false, warnings, out _);
+                warnings.Clear();
+            }
+
+            best = Math.Min(best, watch.Elapsed.TotalSeconds * 1e9 / texts.Count);
+        }
+
+        return best;
+    }
+
+    private static double ReadAndCheck(string file, GovShare.Lake.Catalogue.CatalogueEntry entry, ProductionJudge? judge, DateTimeOffset now)
+    {
+        var watch = Stopwatch.StartNew();
+        using var source = GovShare.Lake.Ingestion.Formats.RecordSources.Open(file, entry);
+        var checker = new RowChecker(entry, source.Columns, IdentifierValidator.Default, DateOnly.FromDateTime(ChinaTime.ToChina(now).DateTime), null, judge);
+        var batch = new List<GovShare.Lake.Ingestion.Formats.SourceRecord>(512);
+        foreach (var record in source.Records())
+        {
+            batch.Add(record);
+            if (batch.Count == 512)
+            {
+                CheckedBatch.Check(batch, checker);
+                batch.Clear();
+            }
+        }
+
+        CheckedBatch.Check(batch, checker);
+        return watch.Elapsed.TotalSeconds;
     }
 
     private static double Baseline(string file, string output)
