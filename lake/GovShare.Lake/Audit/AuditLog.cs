@@ -280,7 +280,9 @@ public sealed partial class AuditLog : IAsyncDisposable, IDisposable
                     }
                 }
 
-                if (waiting.Count > 0 || batch.Count >= 5000)
+                // A flush, a full batch, or the log closing (everything queued is read): write now. The window is
+                // measured on the log's clock, which a test may hold still.
+                if (waiting.Count > 0 || batch.Count >= 5000 || _queue.Reader.Completion.IsCompleted)
                 {
                     break;
                 }

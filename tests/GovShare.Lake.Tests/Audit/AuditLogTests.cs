@@ -139,5 +139,23 @@ public sealed class AuditLogTests : IDisposable
     private static AuditEvent Event(string agency, int i) =>
         new(agency, "张三", "test", "query", ["population.persons"], $"hash{i}", [], i, "allowed", 200);
 
+    [Fact]
+    public async Task Dispose_Should_WriteWhatIsQueued_AndReturn_When_TheClockStandsStill()
+    {
+        // A test clock that never moves: the writer's 100 ms batch window never closes by itself (a jobs test hung so).
+        var log = new AuditLog(_lake, new StillClock(new DateTimeOffset(2031, 9, 22, 10, 0, 0, TimeSpan.FromHours(8))));
+        log.Append(new AuditEvent("psb", null, null, "test", [], null, [], null, "allowed", 200));
+
+        var closed = Task.Run(log.Dispose);
+
+        Assert.Same(closed, await Task.WhenAny(closed, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.Single(AuditLog.Read(_lake));
+    }
+
+    private sealed class StillClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     public void Dispose() => Directory.Delete(_lake, recursive: true);
 }
