@@ -14,7 +14,6 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Migration7_Should_FillTheDeadlineColumns_OfRevisionsStoredBeforeIt()
     {
-        Directory.CreateDirectory(_folder);
         var entry = new CatalogueEntry
         {
             Id = "amr.weekly",
@@ -27,23 +26,8 @@ public sealed class MigrationTests : IDisposable
             Schedule = new UpdateSchedule("0 2 * * 1", 24),
         };
         var registered = new DateTime(2026, 3, 1, 2, 0, 0, DateTimeKind.Utc);
-        using (var connection = new DuckDBConnection($"DataSource={Path.Combine(_folder, DuckDbPlatformStore.FileName)}"))
-        {
-            // The store as a build of schema version 6 left it, with one revision in it.
-            connection.Open();
-            LakeDuckDb.Execute(connection, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
-            foreach (var (version, name, sql) in DuckDbPlatformStore.Migrations.Where(m => m.Version <= 6))
-            {
-                LakeDuckDb.Execute(connection, sql);
-                LakeDuckDb.Execute(connection, $"INSERT INTO schema_migrations VALUES ({version}, {LakeDuckDb.Literal(name)}, now())");
-            }
-
-            using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO catalogue_revisions VALUES ('amr.weekly', 1, $t, 'h', 'created', NULL, $d)";
-            insert.Parameters.Add(new DuckDBParameter("t", registered));
-            insert.Parameters.Add(new DuckDBParameter("d", JsonSerializer.Serialize(entry, DuckDbPlatformStore.Json)));
-            insert.ExecuteNonQuery();
-        }
+        // The store as a build of schema version 6 left it, with one revision in it.
+        StoreAt(6, "INSERT INTO catalogue_revisions VALUES ('amr.weekly', 1, $t, 'h', 'created', NULL, $d)", registered, entry);
 
         var store = DuckDbPlatformStore.Open(_folder);
 
@@ -52,6 +36,63 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(new UpdateSchedule("0 2 * * 1", 24), subject.Schedule);
         Assert.Equal(new DateTimeOffset(registered), subject.RegisteredAt);
         Assert.Equal(DuckDbPlatformStore.Migrations[^1].Version, store.SchemaVersion);
+    }
+
+    [Fact]
+    public void Migrations8To10_Should_LogEarlierBatchesAsDeliveries_AndFillTheProductionColumn_WithoutLateRows()
+    {
+        var entry = new CatalogueEntry
+        {
+            Id = "mca.marriage",
+            Name = new LocalizedName("婚姻登记", "Marriage registration"),
+            Agency = new AgencyRef("mca", new LocalizedName("民政局", "Civil affairs")),
+            Target = "population.persons",
+            KeyColumn = "id",
+            KeyKind = GovShare.Lake.Identifiers.IdentifierKind.Citizen,
+            Fields = [new FieldMapping { Source = "id", Target = "id_number", Type = "string", Required = true }],
+            ProducedAt = "登记时间",
+        };
+        var registered = new DateTime(2026, 3, 1, 2, 0, 0, DateTimeKind.Utc);
+
+        // The store as a build of schema version 7 left it: one revision (whose definition a later build wrote) and one batch.
+        StoreAt(7,
+            "INSERT INTO catalogue_revisions VALUES ('mca.marriage', 1, $t, 'h', 'created', NULL, $d, 'mca', '婚姻登记', 'Marriage registration', 'within_3_days', NULL, NULL);" +
+            "INSERT INTO batches VALUES ('mca.marriage-1', 'mca.marriage', 1, 'a.csv', 'committed', 1, 1, 0, 0, 1, $t, $t, '{}')", registered, entry);
+
+        var store = DuckDbPlatformStore.Open(_folder);
+
+        Assert.Equal("登记时间", Assert.Single(store.ListFreshnessSubjects()).ProducedAt);
+        var batch = Assert.Single(store.ListBatches());
+        Assert.Null(batch.ProducedNewest);
+        Assert.Null(batch.OldestLate);
+        Assert.Equal(0, batch.LateRows);
+        Assert.Null(store.NewestProduction("mca.marriage"));
+
+        // The batch stored before the delivery log is in it (migration 8), so freshness still sees that delivery.
+        var delivery = Assert.Single(store.FreshnessDeliveries(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))["mca.marriage"]);
+        Assert.Equal(new Freshness.FreshnessDelivery(new DateTimeOffset(registered)), delivery);
+        Assert.Equal(1, Assert.Single(store.DeliveryTallies(new DateTimeOffset(registered).AddDays(-1), new DateTimeOffset(registered).AddDays(1))).Committed);
+        Assert.Equal(DuckDbPlatformStore.Migrations[^1].Version, store.SchemaVersion);
+    }
+
+    // A store made by the migrations up to a version, holding what the statement inserts ($t the time, $d the entry's JSON).
+    private void StoreAt(int version, string insertSql, DateTime at, CatalogueEntry entry)
+    {
+        Directory.CreateDirectory(_folder);
+        using var connection = new DuckDBConnection($"DataSource={Path.Combine(_folder, DuckDbPlatformStore.FileName)}");
+        connection.Open();
+        LakeDuckDb.Execute(connection, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        foreach (var (applied, name, sql) in DuckDbPlatformStore.Migrations.Where(m => m.Version <= version))
+        {
+            LakeDuckDb.Execute(connection, sql);
+            LakeDuckDb.Execute(connection, $"INSERT INTO schema_migrations VALUES ({applied}, {LakeDuckDb.Literal(name)}, now())");
+        }
+
+        using var insert = connection.CreateCommand();
+        insert.CommandText = insertSql;
+        insert.Parameters.Add(new DuckDBParameter("t", at));
+        insert.Parameters.Add(new DuckDBParameter("d", JsonSerializer.Serialize(entry, DuckDbPlatformStore.Json)));
+        insert.ExecuteNonQuery();
     }
 
     public void Dispose()
