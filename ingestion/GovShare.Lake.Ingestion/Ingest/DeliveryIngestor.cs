@@ -257,7 +257,8 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", checker.Fields.Select(f => $"{LakeDuckDb.Identifier(f.Attribute.Name)} {DeltaTypes.ToDuckDb(f.Attribute.Type)}"));
-        // A row's production time (UTC ticks) and whether it came late, for entries with producedAt; never committed.
+        // A row's production time (Unix seconds: to the second is enough, and short to write) and whether it came late,
+        // for entries with producedAt; never committed.
         var production = checker.JudgesProduction ? ", __produced BIGINT, __late BOOLEAN" : "";
         LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN{production})");
         LakeDuckDb.Execute(connection,
@@ -426,7 +427,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         using var reader = command.ExecuteReader();
         reader.Read();
         static DateTimeOffset? At(System.Data.Common.DbDataReader reader, int ordinal) =>
-            reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
+            reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
         return report with { ProducedNewest = At(reader, 0), LateRows = reader.GetInt64(1), OldestLate = At(reader, 2) };
     }
 

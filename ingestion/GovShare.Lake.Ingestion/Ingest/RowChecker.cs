@@ -338,7 +338,7 @@ internal sealed class RowChecker
         }
     }
 
-    /// <summary>The production time of an accepted row, as UTC ticks (null when unknown), and whether the record came late:
+    /// <summary>The production time of an accepted row, in Unix seconds (null when unknown), and whether the record came late:
     /// produced after the newest production time delivered before and past its own deadline (3 days, moved off days off)
     /// when this delivery came. An empty or unreadable value is a warning (the row is kept); a deletion row needs only its
     /// key, so an empty value there is no warning.</summary>
@@ -377,7 +377,7 @@ internal sealed class RowChecker
         // The cheap test first: most records are neither new nor 3 days old.
         late = judge.After is { } after && produced > after && produced + FreshnessRules.ProductionWindow < judge.DeliveredAt
             && FreshnessRules.ProductionDeadline(judge.Calendar, produced) < judge.DeliveredAt;
-        return produced.UtcTicks;
+        return produced.ToUnixTimeSeconds();
     }
 
     /// <summary>Reads a production time: a date and time (China time without an offset, as every agency system writes

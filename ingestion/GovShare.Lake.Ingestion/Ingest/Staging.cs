@@ -102,7 +102,7 @@ internal sealed class CheckedBatch
         var typed = new object?[checker.Fields.Count];
         var problems = new List<FieldProblem>();
         var warnings = new List<RowWarning>();
-        var text = new StringWriter(new StringBuilder(batch.Count * 160), CultureInfo.InvariantCulture);
+        var text = new StringWriter(new StringBuilder(batch.Count * (checker.JudgesProduction ? 180 : 160)), CultureInfo.InvariantCulture);
         var keys = new List<string>(batch.Count);
         var rejects = new List<RejectedRow>();
         var found = new List<(long, RowWarning)>();
