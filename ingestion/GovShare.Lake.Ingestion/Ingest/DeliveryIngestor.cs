@@ -165,9 +165,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
             progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "committing"));
             var committed = Commit(connection, entry, report with { Stages = staged.Seconds }, staged);
-            if (checker.JudgesProduction && !committed.IsRejected)
+            if (staged.Production is { } tally && !committed.IsRejected)
             {
-                committed = Production(connection, committed);
+                committed = committed with { ProducedNewest = tally.Newest, LateRows = tally.Late, OldestLate = tally.OldestLate };
             }
 
             staged.Seconds["commit"] = watch.Elapsed.TotalSeconds;
@@ -239,6 +239,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
         /// <summary>Malformed rows whose key could not be read at all: a full snapshot cannot tell what they hold.</summary>
         public long UnkeyedRejects { get; set; }
+
+        /// <summary>The accepted rows' production times (entries with producedAt), or null.</summary>
+        public ProductionTally? Production { get; set; }
     }
 
     /// <summary>read = accepted + quarantined is measured, not assumed: the staging table must hold exactly the
@@ -257,15 +260,12 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", checker.Fields.Select(f => $"{LakeDuckDb.Identifier(f.Attribute.Name)} {DeltaTypes.ToDuckDb(f.Attribute.Type)}"));
-        // A row's production time (Unix seconds: to the second is enough, and short to write) and whether it came late,
-        // for entries with producedAt; never committed.
-        var production = checker.JudgesProduction ? ", __produced BIGINT, __late BOOLEAN" : "";
-        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN{production})");
+        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN)");
         LakeDuckDb.Execute(connection,
             "CREATE TABLE rejected (source_row BIGINT, source_line BIGINT, raw VARCHAR, field VARCHAR, reason VARCHAR, message VARCHAR)");
         // Keys of quarantined rows: the provider still holds them, so a full snapshot must not end them.
         LakeDuckDb.Execute(connection, "CREATE TABLE rejected_keys (key VARCHAR, source_row BIGINT)");
-        var staged = new Staged { Columns = source.Columns };
+        var staged = new Staged { Columns = source.Columns, Production = checker.JudgesProduction ? new ProductionTally() : null };
 
         // Staging uses every core: a reader thread splits the file into batches, workers check them and
         // format the accepted rows as typed tab-separated text, and this thread writes the text, appends the
@@ -319,6 +319,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     {
                         staged.Warnings.Add(warning.Code, warning.Field, $"row {row}: {warning.Message}");
                     }
+
+                    if (batch.Production is { } production)
+                    {
+                        (staged.Production ??= new ProductionTally()).Add(production);
+                    }
                 }
             }
             catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
@@ -334,8 +339,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
         LakeDuckDb.Execute(connection,
             $"INSERT INTO staging SELECT * FROM read_csv({LakeDuckDb.Literal(accepted)}, delim = '\t', header = false, quote = '\"', escape = '\"', " +
-            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'" +
-            $"{(checker.JudgesProduction ? ", '__produced': 'BIGINT', '__late': 'BOOLEAN'" : "")}}})");
+            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
         File.Delete(accepted);
         EnsureStaged(connection, written, "loading the checked rows");
         staged.Seconds["load staged rows"] = loop.Elapsed.TotalSeconds;
@@ -400,6 +404,12 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         }
 
         var keyColumn = checker.Fields[checker.KeyIndex].Mapping.Source;
+        // The production tally counted the copies as accepted: it is counted again over the rows that stay accepted (every
+        // row but the quarantined ones), in this pass over the file that happens anyway.
+        var quarantined = staged.Production is null ? null
+            : LakeDuckDb.Strings(connection, "SELECT CAST(source_row AS VARCHAR) FROM rejected").Select(r => long.Parse(r!, CultureInfo.InvariantCulture)).ToHashSet();
+        var recount = staged.Production is null ? null : new ProductionTally();
+        var ignored = new List<RowWarning>();
         using (var source = RecordSources.Open(file, entry))
         using (var rejected = connection.CreateAppender("rejected"))
         {
@@ -411,24 +421,19 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     Reject(rejected, staged, record, source.Columns, new FieldProblem(keyColumn, QuarantineReasons.DuplicateKey,
                         $"{keyColumn} '{shown}' is delivered {duplicate.Copies} times in this file; every copy is quarantined"), []);
                 }
+                else if (recount is not null && record.Malformed is null && !quarantined!.Contains(record.Row))
+                {
+                    recount.Add(checker.Production(record.Values, checker.IsDeletion(record.Values), ignored, out var late), late);
+                    ignored.Clear();
+                }
             }
         }
+
+        staged.Production = recount ?? staged.Production;
 
         LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
         LakeDuckDb.Execute(connection, "INSERT INTO rejected_keys SELECT key, source_row FROM duplicates");
         EnsureStaged(connection, staged.Read - staged.Quarantined, "quarantining duplicate keys");
-    }
-
-    /// <summary>The newest production time among the rows about to be committed, and the late ones (count and oldest).</summary>
-    private static BatchReport Production(DuckDBConnection connection, BatchReport report)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(__produced), count(*) FILTER (WHERE __late), min(__produced) FILTER (WHERE __late) FROM staging";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        static DateTimeOffset? At(System.Data.Common.DbDataReader reader, int ordinal) =>
-            reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(ordinal));
-        return report with { ProducedNewest = At(reader, 0), LateRows = reader.GetInt64(1), OldestLate = At(reader, 2) };
     }
 
     private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)
