@@ -118,7 +118,7 @@ internal static class ProducedAtBenchmark
             Inv($"Data: the synthetic city's `{Dataset}` delivery (`govshare sample generate --persons {persons}`), a GBK CSV of {rows:N0} rows ({bytes / 1048576.0:F0} MB) ") +
             Inv($"whose `登记时间` column is each record's registration time (`yyyy-MM-dd HH:mm:ss`), {report.Warnings.Where(w => w.Code == IngestionWarnings.ProductionTimeUnreadable).Sum(w => w.Count):N0} of them unreadable. ") +
             "Ours: `DeliveryIngestor.Ingest` into a fresh lake, once with the entry as catalogued (`producedAt: 登记时间`: every accepted row's production time parsed, " +
-            "judged late or not, and tallied; when keys repeat, the tally is redone in the duplicate pass over the rows that stay accepted) and once with `producedAt` removed (the column is then split from the line but not parsed); " +
+            "judged late or not, and tallied; the duplicate pass takes the quarantined copies out of the tally) and once with `producedAt` removed (the column is then split from the line but not parsed); " +
             "as for a delivery after others, the store already holds one whose newest production time is 36 hours before the export, so every row is " +
             Inv($"judged new or not and the new ones late or not ({report.LateRows:N0} late). ") +
             Inv($"A first pair of runs warms up and is not counted. DuckDB: `COPY (SELECT * FROM read_csv(file)) TO 'x.parquet' (FORMAT parquet)` ") +

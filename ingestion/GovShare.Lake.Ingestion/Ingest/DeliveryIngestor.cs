@@ -404,11 +404,10 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         }
 
         var keyColumn = checker.Fields[checker.KeyIndex].Mapping.Source;
-        // The production tally counted the copies as accepted: it is counted again over the rows that stay accepted (every
-        // row but the quarantined ones), in this pass over the file that happens anyway.
-        var quarantined = staged.Production is null ? null
-            : LakeDuckDb.Strings(connection, "SELECT CAST(source_row AS VARCHAR) FROM rejected").Select(r => long.Parse(r!, CultureInfo.InvariantCulture)).ToHashSet();
-        var recount = staged.Production is null ? null : new ProductionTally();
+        // The production tally counted the copies as accepted: their late records are taken out again; only when a copy held
+        // the newest production time or the oldest late one is the tally counted again over the rows that stay accepted.
+        var tally = staged.Production;
+        var (lateCopies, recount) = (0L, false);
         var ignored = new List<RowWarning>();
         using (var source = RecordSources.Open(file, entry))
         using (var rejected = connection.CreateAppender("rejected"))
@@ -420,20 +419,46 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     var shown = entry.KeyKind == IdentifierKind.Citizen ? CitizenIdNumber.Mask(duplicate.Key) : duplicate.Key;
                     Reject(rejected, staged, record, source.Columns, new FieldProblem(keyColumn, QuarantineReasons.DuplicateKey,
                         $"{keyColumn} '{shown}' is delivered {duplicate.Copies} times in this file; every copy is quarantined"), []);
-                }
-                else if (recount is not null && record.Malformed is null && !quarantined!.Contains(record.Row))
-                {
-                    recount.Add(checker.Production(record.Values, checker.IsDeletion(record.Values), ignored, out var late), late);
-                    ignored.Clear();
+                    if (tally is not null && record.Malformed is null)
+                    {
+                        var produced = checker.Production(record.Values, checker.IsDeletion(record.Values), ignored, out var late);
+                        ignored.Clear();
+                        lateCopies += late ? 1 : 0;
+                        recount |= produced is { } at && (at == tally.Newest || (late && at == tally.OldestLate));
+                    }
                 }
             }
         }
 
-        staged.Production = recount ?? staged.Production;
+        if (tally is not null)
+        {
+            staged.Production = recount ? RecountProduction(connection, entry, file, checker) : tally.WithoutLate(lateCopies);
+        }
 
         LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
         LakeDuckDb.Execute(connection, "INSERT INTO rejected_keys SELECT key, source_row FROM duplicates");
         EnsureStaged(connection, staged.Read - staged.Quarantined, "quarantining duplicate keys");
+    }
+
+    /// <summary>The production tally of the rows that stay accepted (every row the <c>rejected</c> table does not hold),
+    /// from the file read again: only when a quarantined copy held one of the tally's extremes.</summary>
+    private static ProductionTally RecountProduction(DuckDBConnection connection, CatalogueEntry entry, string file, RowChecker checker)
+    {
+        var quarantined = LakeDuckDb.Strings(connection, "SELECT CAST(source_row AS VARCHAR) FROM rejected")
+            .Select(r => long.Parse(r!, CultureInfo.InvariantCulture)).ToHashSet();
+        var tally = new ProductionTally();
+        var ignored = new List<RowWarning>();
+        using var source = RecordSources.Open(file, entry);
+        foreach (var record in source.Records())
+        {
+            if (record.Malformed is null && !quarantined.Contains(record.Row))
+            {
+                tally.Add(checker.Production(record.Values, checker.IsDeletion(record.Values), ignored, out var late), late);
+                ignored.Clear();
+            }
+        }
+
+        return tally;
     }
 
     private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)

@@ -192,6 +192,14 @@ internal sealed class ProductionTally
         }
     }
 
+    /// <summary>The same tally with fewer late records (late copies of a duplicated key, quarantined after all).</summary>
+    public ProductionTally WithoutLate(long copies)
+    {
+        Late -= copies;
+        OldestLate = Late == 0 ? null : OldestLate;
+        return this;
+    }
+
     public void Add(ProductionTally other)
     {
         if (other.Newest is { } newest && (Newest is null || newest > Newest))

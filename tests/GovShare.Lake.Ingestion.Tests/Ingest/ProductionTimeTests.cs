@@ -102,6 +102,23 @@ public sealed class ProductionTimeTests : IDisposable
     }
 
     [Fact]
+    public void NextDelivery_Should_TakeTheLateCopiesOfADuplicatedKeyOutOfTheCount()
+    {
+        Deliver("first.csv", $"{People.A},张三,男,19900501,2026-11-21 18:00:00");
+        _lake.Clock.Now = Friday;
+
+        // The copies are late, but neither the oldest late record (B's) nor the newest (D's): taken out of the count alone.
+        var report = Deliver("second.csv",
+            $"{People.B},李四,女,19850131,2026-11-22 09:00:00",
+            $"{People.D},赵六,女,20010203,2026-11-26 08:00:00",
+            $"{G},周九,男,19970505,2026-11-23 13:00:00",
+            $"{G},周九,男,19970505,2026-11-23 13:00:00");
+
+        Assert.Equal((2L, 2L), (report.Accepted, report.Quarantined));
+        Assert.Equal((China(11, 26, 8), 1L, (DateTimeOffset?)China(11, 22, 9)), (report.ProducedNewest!.Value, report.LateRows, report.OldestLate));
+    }
+
+    [Fact]
     public void Delivery_Should_NotCountAProductionTimeAfterTheDayOfTheDelivery()
     {
         var report = Deliver("future.csv",
