@@ -169,9 +169,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
             progress?.Report(new IngestProgress(new FileInfo(file).Length, new FileInfo(file).Length, staged.Read, "committing"));
             var committed = Commit(connection, entry, report with { Stages = staged.Seconds }, staged);
-            if (checker.JudgesProduction && !committed.IsRejected)
+            if (staged.Production is { } tally && !committed.IsRejected)
             {
-                committed = Production(connection, committed);
+                committed = committed with { ProducedNewest = tally.Newest, LateRows = tally.Late, OldestLate = tally.OldestLate };
             }
 
             staged.Seconds["commit"] = watch.Elapsed.TotalSeconds;
@@ -243,6 +243,9 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
 
         /// <summary>Malformed rows whose key could not be read at all: a full snapshot cannot tell what they hold.</summary>
         public long UnkeyedRejects { get; set; }
+
+        /// <summary>The accepted rows' production times (entries with producedAt), or null.</summary>
+        public ProductionTally? Production { get; set; }
     }
 
     /// <summary>read = accepted + quarantined is measured, not assumed: the staging table must hold exactly the
@@ -261,14 +264,12 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", checker.Fields.Select(f => $"{LakeDuckDb.Identifier(f.Attribute.Name)} {DeltaTypes.ToDuckDb(f.Attribute.Type)}"));
-        // A row's production time (UTC ticks) and whether it came late, for entries with producedAt; never committed.
-        var production = checker.JudgesProduction ? ", __produced BIGINT, __late BOOLEAN" : "";
-        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN{production})");
+        LakeDuckDb.Execute(connection, $"CREATE TABLE staging ({columns}, __source_row BIGINT, __deleted BOOLEAN)");
         LakeDuckDb.Execute(connection,
             "CREATE TABLE rejected (source_row BIGINT, source_line BIGINT, raw VARCHAR, field VARCHAR, reason VARCHAR, message VARCHAR)");
         // Keys of quarantined rows: the provider still holds them, so a full snapshot must not end them.
         LakeDuckDb.Execute(connection, "CREATE TABLE rejected_keys (key VARCHAR, source_row BIGINT)");
-        var staged = new Staged { Columns = source.Columns };
+        var staged = new Staged { Columns = source.Columns, Production = checker.JudgesProduction ? new ProductionTally() : null };
 
         // Staging uses every core: a reader thread splits the file into batches, workers check them and
         // format the accepted rows as typed tab-separated text, and this thread writes the text, appends the
@@ -322,6 +323,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     {
                         staged.Warnings.Add(warning.Code, warning.Field, $"row {row}: {warning.Message}");
                     }
+
+                    if (batch.Production is { } production)
+                    {
+                        (staged.Production ??= new ProductionTally()).Add(production);
+                    }
                 }
             }
             catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
@@ -337,8 +343,7 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         var types = string.Join(", ", checker.Fields.Select((f, i) => $"'c{i}': '{DeltaTypes.ToDuckDb(f.Attribute.Type)}'"));
         LakeDuckDb.Execute(connection,
             $"INSERT INTO staging SELECT * FROM read_csv({LakeDuckDb.Literal(accepted)}, delim = '\t', header = false, quote = '\"', escape = '\"', " +
-            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'" +
-            $"{(checker.JudgesProduction ? ", '__produced': 'BIGINT', '__late': 'BOOLEAN'" : "")}}})");
+            $"nullstr = '{TypedText.Null}', allow_quoted_nulls = false, auto_detect = false, columns = {{{types}, '__source_row': 'BIGINT', '__deleted': 'BOOLEAN'}})");
         File.Delete(accepted);
         EnsureStaged(connection, written, "loading the checked rows");
         staged.Seconds["load staged rows"] = loop.Elapsed.TotalSeconds;
@@ -403,6 +408,11 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         }
 
         var keyColumn = checker.Fields[checker.KeyIndex].Mapping.Source;
+        // The production tally counted the copies as accepted: their late records are taken out again; only when a copy held
+        // the newest production time or the oldest late one is the tally counted again over the rows that stay accepted.
+        var tally = staged.Production;
+        var (lateCopies, recount) = (0L, false);
+        var ignored = new List<RowWarning>();
         using (var source = RecordSources.Open(file, entry))
         using (var rejected = connection.CreateAppender("rejected"))
         {
@@ -413,8 +423,20 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
                     var shown = entry.KeyKind == IdentifierKind.Citizen ? CitizenIdNumber.Mask(duplicate.Key) : duplicate.Key;
                     Reject(rejected, staged, record, source.Columns, new FieldProblem(keyColumn, QuarantineReasons.DuplicateKey,
                         $"{keyColumn} '{shown}' is delivered {duplicate.Copies} times in this file; every copy is quarantined"), []);
+                    if (tally is not null && record.Malformed is null)
+                    {
+                        var produced = checker.Production(record.Values, checker.IsDeletion(record.Values), ignored, out var late);
+                        ignored.Clear();
+                        lateCopies += late ? 1 : 0;
+                        recount |= produced is { } at && (at == tally.Newest || (late && at == tally.OldestLate));
+                    }
                 }
             }
+        }
+
+        if (tally is not null)
+        {
+            staged.Production = recount ? RecountProduction(connection, entry, file, checker) : tally.WithoutLate(lateCopies);
         }
 
         LakeDuckDb.Execute(connection, "DELETE FROM staging WHERE __source_row IN (SELECT source_row FROM duplicates)");
@@ -422,16 +444,25 @@ public sealed class DeliveryIngestor(LakeLayout layout, IPlatformStore store, Id
         EnsureStaged(connection, staged.Read - staged.Quarantined, "quarantining duplicate keys");
     }
 
-    /// <summary>The newest production time among the rows about to be committed, and the late ones (count and oldest).</summary>
-    private static BatchReport Production(DuckDBConnection connection, BatchReport report)
+    /// <summary>The production tally of the rows that stay accepted (every row the <c>rejected</c> table does not hold),
+    /// from the file read again: only when a quarantined copy held one of the tally's extremes.</summary>
+    private static ProductionTally RecountProduction(DuckDBConnection connection, CatalogueEntry entry, string file, RowChecker checker)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(__produced), count(*) FILTER (WHERE __late), min(__produced) FILTER (WHERE __late) FROM staging";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        static DateTimeOffset? At(System.Data.Common.DbDataReader reader, int ordinal) =>
-            reader.IsDBNull(ordinal) ? null : new DateTimeOffset(reader.GetInt64(ordinal), TimeSpan.Zero);
-        return report with { ProducedNewest = At(reader, 0), LateRows = reader.GetInt64(1), OldestLate = At(reader, 2) };
+        var quarantined = LakeDuckDb.Strings(connection, "SELECT CAST(source_row AS VARCHAR) FROM rejected")
+            .Select(r => long.Parse(r!, CultureInfo.InvariantCulture)).ToHashSet();
+        var tally = new ProductionTally();
+        var ignored = new List<RowWarning>();
+        using var source = RecordSources.Open(file, entry);
+        foreach (var record in source.Records())
+        {
+            if (record.Malformed is null && !quarantined.Contains(record.Row))
+            {
+                tally.Add(checker.Production(record.Values, checker.IsDeletion(record.Values), ignored, out var late), late);
+                ignored.Clear();
+            }
+        }
+
+        return tally;
     }
 
     private BatchReport Commit(DuckDBConnection connection, CatalogueEntry entry, BatchReport report, Staged staged)

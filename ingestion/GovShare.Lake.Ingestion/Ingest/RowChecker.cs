@@ -211,8 +211,7 @@ internal sealed class RowChecker
         }
     }
 
-    /// <summary>True when rows carry a production time to judge (the staging table then has <c>__produced</c> and
-    /// <c>__late</c>).</summary>
+    /// <summary>True when rows carry a production time to judge.</summary>
     public bool JudgesProduction => _production is not null;
 
     /// <summary>The mapped fields, in entry order (the staging table's column order).</summary>
@@ -338,11 +337,11 @@ internal sealed class RowChecker
         }
     }
 
-    /// <summary>The production time of an accepted row, as UTC ticks (null when unknown), and whether the record came late:
+    /// <summary>The production time of an accepted row (null when unknown), and whether the record came late:
     /// produced after the newest production time delivered before and past its own deadline (3 days, moved off days off)
     /// when this delivery came. An empty or unreadable value is a warning (the row is kept); a deletion row needs only its
     /// key, so an empty value there is no warning.</summary>
-    public long? Production(string?[] values, bool deletion, List<RowWarning> warnings, out bool late)
+    public DateTimeOffset? Production(string?[] values, bool deletion, List<RowWarning> warnings, out bool late)
     {
         late = false;
         var raw = _producedColumn >= 0 && _producedColumn < values.Length ? values[_producedColumn] : null;
@@ -377,7 +376,7 @@ internal sealed class RowChecker
         // The cheap test first: most records are neither new nor 3 days old.
         late = judge.After is { } after && produced > after && produced + FreshnessRules.ProductionWindow < judge.DeliveredAt
             && FreshnessRules.ProductionDeadline(judge.Calendar, produced) < judge.DeliveredAt;
-        return produced.UtcTicks;
+        return produced;
     }
 
     /// <summary>Reads a production time: a date and time (China time without an offset, as every agency system writes

@@ -96,6 +96,9 @@ internal sealed class CheckedBatch
 
     public required List<(long Row, RowWarning Warning)> Warnings { get; init; }
 
+    /// <summary>The accepted rows' production times, for an entry with <c>producedAt</c>.</summary>
+    public ProductionTally? Production { get; init; }
+
     /// <summary>Checks a batch; safe to run on several threads at once (the checker keeps no state per row).</summary>
     public static CheckedBatch Check(List<SourceRecord> batch, RowChecker checker)
     {
@@ -103,6 +106,7 @@ internal sealed class CheckedBatch
         var problems = new List<FieldProblem>();
         var warnings = new List<RowWarning>();
         var text = new StringWriter(new StringBuilder(batch.Count * 160), CultureInfo.InvariantCulture);
+        var production = checker.JudgesProduction ? new ProductionTally() : null;
         var keys = new List<string>(batch.Count);
         var rejects = new List<RejectedRow>();
         var found = new List<(long, RowWarning)>();
@@ -132,17 +136,14 @@ internal sealed class CheckedBatch
             }
 
             text.Write(record.Row.ToString(CultureInfo.InvariantCulture));
-            text.Write(deletion ? "\ttrue" : "\tfalse");
-            if (checker.JudgesProduction)
+            text.Write(deletion ? "\ttrue\n" : "\tfalse\n");
+            if (production is not null)
             {
-                // Counted in DuckDB after duplicate keys are quarantined, so only committed rows count.
-                var produced = checker.Production(record.Values, deletion, warnings, out var late);
-                text.Write('\t');
-                TypedText.WriteNumber(text, produced);
-                text.Write(late ? "\ttrue" : "\tfalse");
+                // Tallied here, not staged: a column more per row costs more than the parse. Rows later quarantined as
+                // duplicate keys are taken out by the duplicate pass.
+                production.Add(checker.Production(record.Values, deletion, warnings, out var late), late);
             }
 
-            text.Write('\n');
             foreach (var warning in warnings)
             {
                 found.Add((record.Row, warning));
@@ -152,7 +153,65 @@ internal sealed class CheckedBatch
             accepted++;
         }
 
-        return new CheckedBatch { Rows = batch.Count, Accepted = accepted, Text = text.ToString(), AcceptedKeys = keys, Rejects = rejects, Warnings = found };
+        return new CheckedBatch
+        {
+            Rows = batch.Count, Accepted = accepted, Text = text.ToString(), AcceptedKeys = keys, Rejects = rejects, Warnings = found, Production = production,
+        };
+    }
+}
+
+/// <summary>The newest production time among accepted rows, and the late ones (count and oldest), for an entry with
+/// <c>producedAt</c>.</summary>
+internal sealed class ProductionTally
+{
+    public DateTimeOffset? Newest { get; private set; }
+
+    public long Late { get; private set; }
+
+    public DateTimeOffset? OldestLate { get; private set; }
+
+    public void Add(DateTimeOffset? produced, bool late)
+    {
+        if (produced is not { } at)
+        {
+            return;
+        }
+
+        if (Newest is null || at > Newest)
+        {
+            Newest = at;
+        }
+
+        if (late)
+        {
+            Late++;
+            if (OldestLate is null || at < OldestLate)
+            {
+                OldestLate = at;
+            }
+        }
+    }
+
+    /// <summary>The same tally with fewer late records (late copies of a duplicated key, quarantined after all).</summary>
+    public ProductionTally WithoutLate(long copies)
+    {
+        Late -= copies;
+        OldestLate = Late == 0 ? null : OldestLate;
+        return this;
+    }
+
+    public void Add(ProductionTally other)
+    {
+        if (other.Newest is { } newest && (Newest is null || newest > Newest))
+        {
+            Newest = newest;
+        }
+
+        Late += other.Late;
+        if (other.OldestLate is { } oldest && (OldestLate is null || oldest < OldestLate))
+        {
+            OldestLate = oldest;
+        }
     }
 }
 
@@ -220,17 +279,4 @@ internal static class TypedText
         }
     }
 
-    /// <summary>A whole number or NULL, without boxing it or allocating its text (it runs once per row).</summary>
-    public static void WriteNumber(TextWriter writer, long? value)
-    {
-        if (value is not { } number)
-        {
-            writer.Write(Null);
-            return;
-        }
-
-        Span<char> buffer = stackalloc char[20];
-        number.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture);
-        writer.Write(buffer[..written]);
-    }
 }

@@ -13,6 +13,7 @@ public sealed class ProductionTimeTests : IDisposable
     private static readonly string E = Ids.Citizen("410102", new DateOnly(1995, 3, 3), 55);
     private static readonly string F = Ids.Citizen("410103", new DateOnly(1996, 4, 4), 66);
     private static readonly string G = Ids.Citizen("410105", new DateOnly(1997, 5, 5), 77);
+    private static readonly string H = Ids.Citizen("410105", new DateOnly(1998, 6, 6), 88);
 
     /// <summary>Friday 27 November 2026, 10:00 China time: five days after the first delivery.</summary>
     private static readonly DateTimeOffset Friday = TestLake.Today.AddDays(5);
@@ -65,7 +66,8 @@ public sealed class ProductionTimeTests : IDisposable
         Deliver("first.csv", $"{People.A},张三,男,19900501,2026-11-21 18:00:00");
         _lake.Clock.Now = Friday;
 
-        var report = Deliver("second.csv",
+        string[] rows =
+        [
             // Produced before the first delivery's newest: not new (a correction), not judged.
             $"{People.A},张三,男,19900501,2026-11-20 09:00:00",
             // New and due Wednesday 09:00, Thursday 12:00, Friday 00:30: late.
@@ -75,12 +77,16 @@ public sealed class ProductionTimeTests : IDisposable
             // A date is the end of its day: due the end of Friday, in time. And Thursday's record is in time too.
             $"{E},孙八,男,19950303,2026-11-24",
             $"{People.D},赵六,女,20010203,2026-11-26 08:00:00",
-            // A key delivered twice is quarantined, so its (late) records do not count.
+            // A key delivered twice is quarantined, so its records count neither as late nor as the newest.
             $"{G},周九,男,19970505,2026-11-22 08:00:00",
-            $"{G},周九,男,19970505,2026-11-22 08:00:00");
+            $"{G},周九,男,19970505,2026-11-22 08:00:00",
+            $"{H},吴十,女,19980606,2026-11-26 20:00:00",
+            $"{H},吴十,女,19980606,2026-11-26 20:00:00",
+        ];
+        var report = Deliver("second.csv", rows);
 
         Assert.Equal(BatchStatus.Committed, report.Status);
-        Assert.Equal((6L, 2L), (report.Accepted, report.Quarantined));
+        Assert.Equal((6L, 4L), (report.Accepted, report.Quarantined));
         Assert.Equal((China(11, 26, 8), 3L, (DateTimeOffset?)China(11, 22, 9)), (report.ProducedNewest!.Value, report.LateRows, report.OldestLate));
         Assert.Empty(report.Warnings);
         Assert.Contains("; 3 delivered more than 3 days after being produced (the oldest produced 2026-11-22 09:00)", report.ToText(), StringComparison.Ordinal);
@@ -90,17 +96,26 @@ public sealed class ProductionTimeTests : IDisposable
 
         // The same file again is the same delivery: what it carried is kept.
         _lake.Clock.Now = Friday.AddHours(1);
-        var again = Deliver("second-again.csv",
-            $"{People.A},张三,男,19900501,2026-11-20 09:00:00",
-            $"{People.B},李四,女,19850131,2026-11-22 09:00:00",
-            $"{People.C},王五,男,19701212,2026-11-23 12:00:00",
-            $"{F},钱七,女,19960404,2026-11-24 00:30:00",
-            $"{E},孙八,男,19950303,2026-11-24",
-            $"{People.D},赵六,女,20010203,2026-11-26 08:00:00",
-            $"{G},周九,男,19970505,2026-11-22 08:00:00",
-            $"{G},周九,男,19970505,2026-11-22 08:00:00");
+        var again = Deliver("second-again.csv", rows);
         Assert.Equal(BatchStatus.AlreadyCommitted, again.Status);
         Assert.Equal(3L, _lake.Store.FindBatch(report.BatchId)!.LateRows);
+    }
+
+    [Fact]
+    public void NextDelivery_Should_TakeTheLateCopiesOfADuplicatedKeyOutOfTheCount()
+    {
+        Deliver("first.csv", $"{People.A},张三,男,19900501,2026-11-21 18:00:00");
+        _lake.Clock.Now = Friday;
+
+        // The copies are late, but neither the oldest late record (B's) nor the newest (D's): taken out of the count alone.
+        var report = Deliver("second.csv",
+            $"{People.B},李四,女,19850131,2026-11-22 09:00:00",
+            $"{People.D},赵六,女,20010203,2026-11-26 08:00:00",
+            $"{G},周九,男,19970505,2026-11-23 13:00:00",
+            $"{G},周九,男,19970505,2026-11-23 13:00:00");
+
+        Assert.Equal((2L, 2L), (report.Accepted, report.Quarantined));
+        Assert.Equal((China(11, 26, 8), 1L, (DateTimeOffset?)China(11, 22, 9)), (report.ProducedNewest!.Value, report.LateRows, report.OldestLate));
     }
 
     [Fact]
