@@ -24,7 +24,33 @@ public static class DemoLake
     {
         var folder = Path.Combine(layout.Root, FolderName);
         log.WriteLine($"The lake is empty: generating a demo city of {persons:N0} persons in {folder} ...");
-        var city = SyntheticCity.Generate(new SyntheticCityOptions { OutputDirectory = folder, Persons = persons, AsOf = ChinaTime.Today(clock) }, null, cancellationToken);
+        var options = new SyntheticCityOptions { OutputDirectory = folder, Persons = persons, AsOf = ChinaTime.Today(clock) };
+        var reports = Ingest(store, ingestor, SyntheticCity.Generate(options, null, cancellationToken), folder, clock, log, cancellationToken);
+        foreach (var theme in DemoThemes.All)
+        {
+            store.SaveTheme(theme, clock.GetUtcNow());
+        }
+
+        log.WriteLine($"Saved {DemoThemes.All.Count} themes: {string.Join(", ", DemoThemes.All.Select(t => t.Id))}.");
+        return reports;
+    }
+
+    /// <summary>Loads a generated city's catalogue and ingests each of its deliveries, telling <paramref name="log"/> how
+    /// each went; returns the batch reports.</summary>
+    /// <param name="store">The platform store.</param>
+    /// <param name="ingestor">The ingestor of the lake.</param>
+    /// <param name="city">What <see cref="SyntheticCity.Generate"/> wrote.</param>
+    /// <param name="folder">The folder it wrote to.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="log">Where progress goes.</param>
+    /// <param name="cancellationToken">Stops between deliveries.</param>
+    public static IReadOnlyList<BatchReport> Ingest(
+        IPlatformStore store, DeliveryIngestor ingestor, SyntheticCityResult city, string folder, TimeProvider clock, TextWriter log,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ingestor);
+        ArgumentNullException.ThrowIfNull(city);
+        ArgumentNullException.ThrowIfNull(log);
         var loaded = CatalogueLoader.Load(store, Path.Combine(folder, "catalogue"), clock);
         log.WriteLine($"Loaded {loaded.Count} catalogue entries.");
         var reports = new List<BatchReport>();
@@ -37,12 +63,6 @@ public static class DemoLake
             reports.Add(report);
         }
 
-        foreach (var theme in DemoThemes.All)
-        {
-            store.SaveTheme(theme, clock.GetUtcNow());
-        }
-
-        log.WriteLine($"Saved {DemoThemes.All.Count} themes: {string.Join(", ", DemoThemes.All.Select(t => t.Id))}.");
         return reports;
     }
 

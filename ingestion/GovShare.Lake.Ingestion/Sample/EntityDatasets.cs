@@ -214,6 +214,11 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
             if (City.EntityFate(j) == RowFate.Normal)
             {
                 Vary(run, entity, values, ref random);
+                if (entity.Status == "moved_out")
+                {
+                    // The tax bureau has no code for an entity that moved out of the city: it deregisters it locally (注销).
+                    run.Disagree("uscc", entity.Uscc, "status", "amr.entities", "moved_out", Id, "cancelled", "equivalent", "coarser_code");
+                }
             }
 
             yield return new SampleRow(values);
