@@ -12,13 +12,14 @@ public sealed record AddressParts(string? DivisionCode, string? Rest)
 {
     /// <summary>Reads the division names off the start of <paramref name="address"/> (after
     /// <see cref="TextNormaliser"/>: traditional characters, full-width digits and punctuation do not matter).</summary>
-    /// <remarks>Names are those of divisions in use today, each name below the one before it (province, city,
-    /// county; a level may be skipped). A name counts with its suffix (<c>郑州市</c>, <c>管城回族区</c>) or without it
-    /// (<c>郑州</c>, <c>管城</c>), but without it only where another division's name or the end of the address follows,
-    /// so that the road <c>金水路</c> is not read as 金水区. A name several divisions bear (<c>鼓楼区</c>) counts when the names before it
-    /// or <paramref name="contextCode"/> leave one; a name of a province and of one of its cities (<c>吉林</c>) is
-    /// read as the province, and the next name may still go down to the city. Where a name stays ambiguous the
-    /// reading stops, and the name is part of the rest.</remarks>
+    /// <remarks>A leading 中国 or 中华人民共和国 is passed over. Names are those of divisions in use today, each
+    /// below the one before it (province, city, county; a level may be skipped). A name counts with its suffix
+    /// (<c>郑州市</c>, <c>管城回族区</c>, also <c>管城区</c>) or without it (<c>郑州</c>, <c>管城</c>), but without it only
+    /// where another division's name or the end of the address follows, so that the road <c>金水路</c> is not read
+    /// as 金水区. A name several divisions bear (<c>鼓楼区</c>) counts when the names before it or
+    /// <paramref name="contextCode"/> leave one; a name of a province and of one of its cities (<c>吉林</c>) is read
+    /// as the province, and the next name may still go down to the city. Where a name stays ambiguous the reading
+    /// stops, and the name is part of the rest.</remarks>
     /// <param name="address">The address as delivered.</param>
     /// <param name="divisions">The division codes (usually <see cref="DivisionRegistry.Embedded"/>).</param>
     /// <param name="contextCode">The province, city or county the address is known to lie in or near (the
@@ -35,7 +36,7 @@ public sealed record AddressParts(string? DivisionCode, string? Rest)
         var names = DivisionNames.Of(divisions);
         var context = contextCode is null ? null : names.InUse(contextCode);
         DivisionRecord? current = null;
-        var position = 0;
+        var position = CountryPrefix(text);
         while (MatchAt(names, text, position, current, context) is var (division, length))
         {
             current = division;
@@ -71,6 +72,12 @@ public sealed record AddressParts(string? DivisionCode, string? Rest)
         var second = Significant(b);
         return first.Length <= second.Length ? second.StartsWith(first, StringComparison.Ordinal) : first.StartsWith(second, StringComparison.Ordinal);
     }
+
+    /// <summary>The length of a leading 中华人民共和国 or 中国 (some registers write the country first), or 0.</summary>
+    private static int CountryPrefix(string text) =>
+        text.StartsWith("中华人民共和国", StringComparison.Ordinal) ? "中华人民共和国".Length
+        : text.StartsWith("中国", StringComparison.Ordinal) ? "中国".Length
+        : 0;
 
     /// <summary>The digits of a code that say something: 2 for a province, 4 for a prefecture, 6 for a county.</summary>
     private static ReadOnlySpan<char> Significant(string code) =>

@@ -16,6 +16,7 @@ public sealed class AddressPartsTests
     [InlineData("河南省 郑州市 金水区 花园路 12 号")]
     [InlineData("河南省鄭州市金水區花園路12號")]
     [InlineData("河南省金水区花园路12号")]
+    [InlineData("中国河南省郑州市金水区花园路12号")]
     public void Split_Should_GiveTheSameDivisionAndRest_When_PrefixesDiffer(string address)
     {
         var parts = AddressParts.Split(address, Divisions);
