@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace GovShare.Lake.Quality.Normalisation;
 
@@ -66,23 +67,20 @@ public static class PinyinKey
         }
 
         List<string> keys = [string.Empty];
+        var common = new StringBuilder();
         for (var i = 0; i < text.Length;)
         {
             var part = Part(text, ref i, out var readings);
             if (readings is null || readings.Length == 1)
             {
-                var spelled = readings is null ? part.ToString() : readings[0];
-                for (var k = 0; k < keys.Count; k++)
-                {
-                    keys[k] += spelled;
-                }
-
+                common.Append(readings is null ? part : readings[0]);
                 continue;
             }
 
             // Every key so far with the first reading, then with the second, ... until the cap: the keys from
             // the most common readings survive the cut.
             var next = new List<string>(Math.Min(MaxKeys, keys.Count * readings.Length));
+            var between = common.ToString();
             foreach (var reading in readings)
             {
                 foreach (var key in keys)
@@ -92,11 +90,18 @@ public static class PinyinKey
                         break;
                     }
 
-                    next.Add(key + reading);
+                    next.Add(string.Concat(key, between, reading));
                 }
             }
 
+            common.Clear();
             keys = next;
+        }
+
+        if (common.Length > 0)
+        {
+            var tail = common.ToString();
+            keys = keys.ConvertAll(key => key + tail);
         }
 
         return keys[0].Length == 0 ? [] : keys;

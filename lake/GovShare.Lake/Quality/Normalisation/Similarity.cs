@@ -6,8 +6,8 @@ namespace GovShare.Lake.Quality.Normalisation;
 /// <summary>String, date and number comparisons for telling real differences between providers' values from
 /// typing slips. Strings are compared as given, by UTF-16 code unit (a BMP Han character is one unit); put them
 /// in <see cref="TextNormaliser"/>'s form (or <see cref="PinyinKey"/>'s) first.</summary>
-/// <remarks>Nothing here allocates on the heap for values up to a few hundred characters: working rows live on
-/// the stack, longer ones are rented from the shared array pool.</remarks>
+/// <remarks>A null string counts as empty. Nothing here allocates on the heap for values up to a few hundred
+/// characters: working rows live on the stack, longer ones are rented from the shared array pool.</remarks>
 public static class Similarity
 {
     /// <summary>Winkler's prefix scale.</summary>
