@@ -49,6 +49,10 @@ public static class ComparisonFeatures
     /// <summary>How many features a vector has.</summary>
     public static int Count => All.Count;
 
+    /// <summary>The division addresses are read within when they name no province or city: Zhengzhou (410100), the city this
+    /// deployment serves.</summary>
+    public const string ContextCode = "410100";
+
     /// <summary>The index of the first attribute-kind feature; they describe the attribute, not the values, and are never
     /// given as a reason.</summary>
     public static int FirstKindFeature { get; } = 20;
@@ -93,10 +97,11 @@ public static class ComparisonFeatures
         features[6] = pair.Kind == AttributeKind.Name ? (PinyinKey.Matches(a, b) ? 1 : 0) : -1;
         if (pair.Kind == AttributeKind.Address)
         {
-            var pa = AddressParts.Split(a, divisions);
-            var pb = AddressParts.Split(b, divisions);
+            // Zhengzhou's code as the context: a bare county name (金水区) is read as the city's.
+            var pa = AddressParts.Split(a, divisions, ContextCode);
+            var pb = AddressParts.Split(b, divisions, ContextCode);
             features[7] = pa.DivisionCode is null || pb.DivisionCode is null ? 0.5f
-                : Compatible(pa.DivisionCode, pb.DivisionCode) ? 1 : 0;
+                : AddressParts.Compatible(pa.DivisionCode, pb.DivisionCode) ? 1 : 0;
             features[8] = string.Equals(pa.Rest, pb.Rest, StringComparison.Ordinal) ? 1 : 0;
             features[9] = (float)Similarity.JaroWinkler(pa.Rest ?? "", pb.Rest ?? "");
         }
@@ -130,14 +135,6 @@ public static class ComparisonFeatures
         ArgumentNullException.ThrowIfNull(pair);
         var value = pair.ValueA ?? pair.ValueB;
         return Compute(pair with { ValueA = value, ValueB = value, FrequencyB = pair.FrequencyA, RowsB = pair.RowsA }, 1, divisions);
-    }
-
-    // A division code and a more specific one under it (4101 and 410105) are compatible.
-    private static bool Compatible(string a, string b)
-    {
-        var ta = a.TrimEnd('0');
-        var tb = b.TrimEnd('0');
-        return ta.StartsWith(tb, StringComparison.Ordinal) || tb.StartsWith(ta, StringComparison.Ordinal);
     }
 
     // −log10 of the value's share of the provider's records: 0 for a value every record holds, about 7 for one in ten million.
