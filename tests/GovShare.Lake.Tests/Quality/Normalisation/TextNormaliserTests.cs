@@ -1,3 +1,5 @@
+using System.Text;
+using FsCheck.Xunit;
 using GovShare.Lake.Quality.Normalisation;
 
 namespace GovShare.Lake.Tests.Quality.Normalisation;
@@ -91,4 +93,15 @@ public sealed class TextNormaliserTests
             Assert.Equal(once, TextNormaliser.Normalise(once));
         }
     }
+
+    [Property(MaxTest = 500)]
+    public bool Normalise_Should_AgreeWithTheRuntimesNFKC_When_TheFastPathSkipsIt(string? generated)
+    {
+        // The fast path skips NFKC for the ranges it believes stable; normalising with the runtime first must not
+        // change the outcome.
+        var text = new string([.. (generated ?? "").Select(c => Alphabet[c % Alphabet.Length])]);
+        return TextNormaliser.Normalise(text) == TextNormaliser.Normalise(text.Normalize(NormalizationForm.FormKC));
+    }
+
+    private const string Alphabet = "張偉乾隆淨ＡＢ１２　 ，。、·（）【】《》“”‘’—-~|ÀéüǚĲǅ①⽇\uF9B5㑯㐀가ｶ ﹐‥…";
 }
