@@ -70,6 +70,7 @@ public static class QueryApiHost
             services.GetRequiredService<IOptions<LakeOptions>>().Value.FullPath, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LookupIndex>();
         builder.Services.AddSingleton<GovShare.Lake.QueryApi.Access.AccessPolicy>();
+        builder.Services.AddSingleton<OpenMismatches>();
         builder.Services.AddSingleton(services => new GovShare.Lake.Quality.MismatchWorkflow(services.GetRequiredService<IPlatformStore>(),
             () => services.GetRequiredService<CalendarService>().Calendar, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<LakeRefresher>();

@@ -199,6 +199,31 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
             ALTER TABLE batches ADD COLUMN oldest_late TIMESTAMP;
             UPDATE batches SET late_rows = 0 WHERE late_rows IS NULL;
             """),
+        (11, "mismatch review", """
+            -- What reviewers' listings filter on (base table, attribute, source, a check's class and score), the record a
+            -- report is on for the lookups' "under investigation" (subject: SHA-256 of base table, a line feed and the key;
+            -- the key stays in the document only) and when its last verdict was given (the classifier's retraining reads
+            -- verdicts since its last run). Filled for the reports already stored: consumers' reports, whose verdicts are
+            -- the providers' corrections and rejections.
+            ALTER TABLE mismatch_reports ADD COLUMN base_table VARCHAR;
+            ALTER TABLE mismatch_reports ADD COLUMN subject VARCHAR;
+            ALTER TABLE mismatch_reports ADD COLUMN attribute VARCHAR;
+            ALTER TABLE mismatch_reports ADD COLUMN source VARCHAR;
+            ALTER TABLE mismatch_reports ADD COLUMN finding_class VARCHAR;
+            ALTER TABLE mismatch_reports ADD COLUMN score DOUBLE;
+            ALTER TABLE mismatch_reports ADD COLUMN verdict_at TIMESTAMP;
+            -- Before the update: DuckDB creates no index over a table with updates outstanding in the transaction.
+            CREATE INDEX mismatch_reports_subject ON mismatch_reports (subject);
+            UPDATE mismatch_reports SET
+                base_table = json_extract_string(document, '$.baseTable'),
+                subject = sha256(json_extract_string(document, '$.baseTable') || chr(10) || json_extract_string(document, '$.key')),
+                attribute = json_extract_string(document, '$.attribute'),
+                source = json_extract_string(document, '$.source'),
+                -- DateTimeOffset as .NET writes it (7 fractional digits, an offset): cut to microseconds, the instant kept as UTC
+                -- (by its epoch: a TIMESTAMPTZ cast to TIMESTAMP would take the session's time zone).
+                verdict_at = CASE WHEN status IN ('corrected', 'rejected')
+                    THEN make_timestamp(epoch_us(TRY_CAST(regexp_replace(json_extract_string(document, '$.resolvedAt'), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ))) END;
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>

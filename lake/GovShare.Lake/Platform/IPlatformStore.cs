@@ -150,8 +150,8 @@ public interface IPlatformStore
     string AccessStamp();
 
     /// <summary>Saves a mismatch report whole (its history travels with it). Without <paramref name="expected"/>: inserted
-    /// or replaced, except that an open report is refused (false) while another open report has the same
-    /// <see cref="Quality.MismatchReport.Identity"/>. With <paramref name="expected"/>: only if the stored report still
+    /// or replaced, except that an active report (awaiting review, reported, in verification) is refused (false) while
+    /// another active report has the same <see cref="Quality.MismatchReport.Identity"/>. With <paramref name="expected"/>: only if the stored report still
     /// has that status and the revision before <see cref="Quality.MismatchReport.Revision"/>; false when it has not.</summary>
     bool SaveMismatchReport(Quality.MismatchReport report, Quality.MismatchStatus? expected = null);
 
@@ -164,8 +164,16 @@ public interface IPlatformStore
     /// <summary>The mismatch reports that meet every criterion of <paramref name="filter"/>, oldest first.</summary>
     IReadOnlyList<Quality.MismatchReport> ListMismatchReports(Quality.MismatchFilter filter);
 
+    /// <summary>One page of the mismatch reports that meet every criterion of <paramref name="filter"/>, in
+    /// <paramref name="order"/>, with how many there are in all.</summary>
+    Quality.MismatchPage ListMismatchReports(Quality.MismatchFilter filter, Quality.MismatchOrder order, int limit, int offset);
+
     /// <summary>Every report of one difference (<see cref="Quality.MismatchReport.Identity"/>), oldest first.</summary>
     IReadOnlyList<Quality.MismatchReport> FindMismatchReportsByIdentity(string identity);
+
+    /// <summary>A value that changes whenever a mismatch report is saved (cheap to read), so that a process can tell
+    /// another process's steps without reading every report.</summary>
+    string MismatchStamp();
 
     /// <summary>A consistent copy of the whole store into a new database file (the backup's copy).</summary>
     void CopyTo(string path);

@@ -8,6 +8,10 @@ namespace GovShare.Lake.Quality;
 [JsonConverter(typeof(JsonStringEnumConverter<MismatchStatus>))]
 public enum MismatchStatus
 {
+    /// <summary>Raised by a consistency check and held for a data-quality reviewer (the operator's) before the provider
+    /// sees it: not routed, no due date, not "under investigation" on lookups.</summary>
+    [JsonStringEnumMemberName("awaiting_review")] AwaitingReview,
+
     /// <summary>Filed; a report passes through this state at once on its way to the provider.</summary>
     [JsonStringEnumMemberName("reported")] Reported,
 
@@ -30,6 +34,49 @@ public enum MismatchStatus
 
     /// <summary>Withdrawn by the reporter.</summary>
     [JsonStringEnumMemberName("withdrawn")] Withdrawn,
+
+    /// <summary>Closed by a reviewer as benign before it reached the provider, with reasons (a training label for the
+    /// classifier). The same difference is not raised by a check again until one of the values changes.</summary>
+    [JsonStringEnumMemberName("dismissed")] Dismissed,
+}
+
+/// <summary>One reason behind a classification: a comparison feature and how much it pushed towards the class.</summary>
+/// <param name="Feature">The feature (<c>edit_distance</c>, <c>same_division</c>).</param>
+/// <param name="Value">Its value for this pair.</param>
+/// <param name="Contribution">How much it pushed towards the class (negative: away from it).</param>
+/// <param name="Zh">The reason in Chinese words.</param>
+/// <param name="En">The reason in English words.</param>
+public sealed record FindingReason(string Feature, double Value, double Contribution, string Zh, string En);
+
+/// <summary>What a consistency check found about a doubted value: the class the classifier gave the pair of values,
+/// with its probability, the value compared with, both values as normalised, and why.</summary>
+/// <param name="Class">One of <see cref="Classes"/>: <c>material_conflict</c>, <c>mis_keyed</c>, <c>minor_variant</c>,
+/// <c>equivalent</c>, <c>missing</c>.</param>
+/// <param name="Score">The model's probability of <paramref name="Class"/>, 0 to 1.</param>
+/// <param name="ReferenceEntry">The other provider's entry whose value the doubted one was compared with.</param>
+/// <param name="ReferenceValue">Its raw value.</param>
+/// <param name="NormalisedDoubted">The doubted value as the check normalised it.</param>
+/// <param name="NormalisedReference">The reference value as the check normalised it.</param>
+/// <param name="Reasons">The reasons, strongest first (as the check ordered them).</param>
+/// <param name="ExplanationZh">The finding in plain Chinese words.</param>
+/// <param name="ExplanationEn">The finding in plain English words.</param>
+/// <param name="ModelVersion">The classifier's version.</param>
+/// <param name="SuggestedKey">For <c>mis_keyed</c>: the most likely right key.</param>
+public sealed record MismatchFinding(
+    string Class,
+    double Score,
+    string ReferenceEntry,
+    string? ReferenceValue,
+    string? NormalisedDoubted,
+    string? NormalisedReference,
+    IReadOnlyList<FindingReason> Reasons,
+    string ExplanationZh,
+    string ExplanationEn,
+    string ModelVersion,
+    string? SuggestedKey = null)
+{
+    /// <summary>The classes a finding may have.</summary>
+    public static IReadOnlyList<string> Classes { get; } = ["material_conflict", "mis_keyed", "minor_variant", "equivalent", "missing"];
 }
 
 /// <summary>One step in a report's life, as the report's own history keeps it.</summary>
@@ -128,14 +175,21 @@ public sealed record MismatchReport
     /// <summary>Every step, oldest first.</summary>
     public IReadOnlyList<MismatchEvent> History { get; init; } = [];
 
+    /// <summary>For a report a consistency check raised: what it found (class, score, the value compared with, reasons).</summary>
+    public MismatchFinding? Finding { get; init; }
+
     /// <summary>Incremented by every saved step; a conditional save (<see cref="Platform.IPlatformStore.SaveMismatchReport"/>)
     /// succeeds only on top of the revision before it, so that two steps that leave the status alone (a comment and an
     /// escalation) cannot overwrite each other either.</summary>
     public int Revision { get; init; }
 
-    /// <summary>True while reported or in verification.</summary>
+    /// <summary>True while reported or in verification: with a provider (a report awaiting review is not yet).</summary>
     [JsonIgnore]
     public bool IsOpen => IsOpenStatus(Status);
+
+    /// <summary>True while awaiting review, reported or in verification: the same difference is not raised twice.</summary>
+    [JsonIgnore]
+    public bool IsActive => IsActiveStatus(Status);
 
     /// <summary>What makes two reports the same difference: entry, key, attribute and both values (SHA-256, hex).</summary>
     [JsonIgnore]
@@ -143,6 +197,45 @@ public sealed record MismatchReport
 
     /// <summary>True for reported and in_verification.</summary>
     public static bool IsOpenStatus(MismatchStatus status) => status is MismatchStatus.Reported or MismatchStatus.InVerification;
+
+    /// <summary>True for awaiting_review, reported and in_verification.</summary>
+    public static bool IsActiveStatus(MismatchStatus status) => status is MismatchStatus.AwaitingReview || IsOpenStatus(status);
+
+    /// <summary>The last verdict given on the report (a reviewer's confirmation or dismissal, a provider's correction or
+    /// rejection), or null while none was given.</summary>
+    [JsonIgnore]
+    public (string Verdict, DateTimeOffset At, string Actor)? LastVerdict
+    {
+        get
+        {
+            for (var i = History.Count - 1; i >= 0; i--)
+            {
+                var step = History[i];
+                var verdict = step.Action switch
+                {
+                    "confirmed" => "confirmed",
+                    "dismissed" => "dismissed",
+                    "corrected" => "corrected",
+                    "rejected" => "rejected",
+
+                    // A reviewer who sends a check-raised report to another entry's provider confirms the difference.
+                    "rerouted" when step.From == MismatchStatus.AwaitingReview => "confirmed",
+                    _ => null,
+                };
+                if (verdict is not null)
+                {
+                    return (verdict, step.At, step.Actor);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The SHA-256 (hex) of a record's base table and key: what the store indexes reports by, so that the
+    /// reports on one record are found without the key in a column of its own.</summary>
+    public static string SubjectOf(string baseTable, string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseTable + "\n" + key)));
 
     /// <summary>The identity of a difference. Values are compared as given (trimmed); normalised comparison comes with
     /// the consistency checks.</summary>
@@ -165,4 +258,59 @@ public sealed record MismatchReport
 /// <param name="EntryId">Only reports on this entry.</param>
 /// <param name="Escalated">Only escalated (true) or not escalated (false) reports.</param>
 /// <param name="OpenOnly">Only reported and in-verification reports.</param>
-public sealed record MismatchFilter(MismatchStatus? Status = null, string? Provider = null, string? EntryId = null, bool? Escalated = null, bool OpenOnly = false);
+public sealed record MismatchFilter(MismatchStatus? Status = null, string? Provider = null, string? EntryId = null, bool? Escalated = null, bool OpenOnly = false)
+{
+    /// <summary>Only reports in one of these statuses (with <see cref="Status"/>: in both).</summary>
+    public IReadOnlyList<MismatchStatus>? Statuses { get; init; }
+
+    /// <summary>Only reports on this base database (<c>population</c>: the first part of the base table).</summary>
+    public string? BaseDatabase { get; init; }
+
+    /// <summary>Only reports on this record: its base table (<c>population.persons</c>) and, with it, <see cref="Key"/>.</summary>
+    public string? BaseTable { get; init; }
+
+    /// <summary>Only reports on this key (normalised, as stored); needs <see cref="BaseTable"/>.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>Only reports whose finding has this class.</summary>
+    public string? Class { get; init; }
+
+    /// <summary>Only reports whose finding scored at least this.</summary>
+    public double? MinScore { get; init; }
+
+    /// <summary>Only reports from consumers (<see cref="MismatchWorkflow.ConsumerSource"/>) or from checks (<c>check</c>:
+    /// any <c>check:&lt;name&gt;</c>).</summary>
+    public string? SourceKind { get; init; }
+
+    /// <summary>Only reports this agency may see in a listing: the provider responsible now (once the report was sent to
+    /// it: not awaiting review, not dismissed), its reporters, and any agency that took part in its history. Null: all.</summary>
+    public string? VisibleTo { get; init; }
+
+    /// <summary>Only reports with a verdict (<see cref="MismatchReport.LastVerdict"/>) given at or after this.</summary>
+    public DateTimeOffset? VerdictSince { get; init; }
+
+    /// <summary>Only reports with a verdict.</summary>
+    public bool WithVerdict { get; init; }
+}
+
+/// <summary>How a page of reports is ordered.</summary>
+public enum MismatchOrder
+{
+    /// <summary>Reports with a provider first, soonest due first; then those awaiting review, oldest first; then the closed
+    /// ones, newest first.</summary>
+    Due,
+
+    /// <summary>Oldest first.</summary>
+    Reported,
+
+    /// <summary>Newest first.</summary>
+    ReportedDescending,
+
+    /// <summary>The highest finding score first (reports without a finding last), then oldest first.</summary>
+    Score,
+}
+
+/// <summary>One page of a listing.</summary>
+/// <param name="Reports">The reports on the page.</param>
+/// <param name="Total">How many reports the filter selects in all.</param>
+public sealed record MismatchPage(IReadOnlyList<MismatchReport> Reports, int Total);

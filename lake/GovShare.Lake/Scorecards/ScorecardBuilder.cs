@@ -113,10 +113,13 @@ public sealed class ScorecardBuilder(IPlatformStore store, string lakeRoot, Work
         return new Scorecards(period.Name, period.From, period.To, asOf, providers, consumers);
     }
 
-    /// <summary>What the scorecards need of the store's mismatch reports.</summary>
+    /// <summary>What the scorecards need of the store's mismatch reports: those that reached a provider, from the moment
+    /// they first did (a check's report waits for a reviewer first; that wait is not the provider's).</summary>
     public static IReadOnlyList<MismatchFact> MismatchFacts(IPlatformStore store) =>
         store.ListMismatchReports()
-            .Select(r => new MismatchFact(r.Provider, r.EntryId, r.ReportedAt, r.Due, r.ResolvedAt, r.Status == Quality.MismatchStatus.Withdrawn))
+            .Where(r => r.Status is not (Quality.MismatchStatus.AwaitingReview or Quality.MismatchStatus.Dismissed))
+            .Select(r => new MismatchFact(r.Provider, r.EntryId, r.History.FirstOrDefault(e => e.To == Quality.MismatchStatus.InVerification)?.At ?? r.ReportedAt,
+                r.Due, r.ResolvedAt, r.Status == Quality.MismatchStatus.Withdrawn))
             .ToList();
 
     private static DeliveryFigures Figures(DeliveryTally? tally) => tally is null

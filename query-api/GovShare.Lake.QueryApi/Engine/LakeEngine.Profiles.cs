@@ -11,16 +11,20 @@ namespace GovShare.Lake.QueryApi.Engine;
 /// same readable set share one catalog.</summary>
 public sealed partial class LakeEngine
 {
+    // Every entry, not only those with a table at this version: the quality views show reports on any entry.
     private static bool ReadsEverything(AccessProfile access, VersionCatalog catalog) =>
-        catalog.ProviderTables.Keys.All(id => access.Dataset(id) is { IsFull: true })
+        catalog.ProviderTables.Keys.Concat(catalog.EntryKeys.Keys).All(id => access.Dataset(id) is { IsFull: true })
         && catalog.Themes.All(t => access.Themes.GetValueOrDefault(t.Id) is { IsFull: true });
 
-    private ProfileCatalog ProfileFor(VersionCatalog catalog, AccessProfile access)
+    private ProfileCatalog ProfileFor(VersionCatalog catalog, AccessProfile access, bool allReports)
     {
+        // The operator's views differ from those of agencies reading the same data in the quality schema only.
+        var key = allReports ? access.Key + "o" : access.Key;
+
         // Built ones are found without waiting for another profile's build.
         lock (_gate)
         {
-            if (catalog.Profiles.TryGetValue(access.Key, out var built))
+            if (catalog.Profiles.TryGetValue(key, out var built))
             {
                 return built;
             }
@@ -30,13 +34,13 @@ public sealed partial class LakeEngine
         {
             lock (_gate)
             {
-                if (catalog.Profiles.TryGetValue(access.Key, out var existing))
+                if (catalog.Profiles.TryGetValue(key, out var existing))
                 {
                     return existing;
                 }
             }
 
-            var name = $"{catalog.Name}_p{access.Key}";
+            var name = $"{catalog.Name}_p{key}";
             using var connection = _root.Duplicate();
             connection.Open();
             LakeDuckDb.Execute(connection, $"ATTACH ':memory:' AS {LakeDuckDb.Identifier(name)}");
@@ -44,7 +48,7 @@ public sealed partial class LakeEngine
             try
             {
                 LakeDuckDb.Execute(connection, $"USE {LakeDuckDb.Identifier(name)}");
-                built = BuildProfile(connection, name, catalog, access);
+                built = BuildProfile(connection, name, key, catalog, access, allReports);
             }
             catch
             {
@@ -55,14 +59,14 @@ public sealed partial class LakeEngine
 
             lock (_gate)
             {
-                catalog.Profiles[access.Key] = built;
+                catalog.Profiles[key] = built;
             }
 
             return built;
         }
     }
 
-    private static ProfileCatalog BuildProfile(DuckDBConnection connection, string name, VersionCatalog catalog, AccessProfile access)
+    private static ProfileCatalog BuildProfile(DuckDBConnection connection, string name, string profileKey, VersionCatalog catalog, AccessProfile access, bool allReports)
     {
         var denied = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var withheld = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>(StringComparer.Ordinal);
@@ -159,7 +163,16 @@ public sealed partial class LakeEngine
             LakeDuckDb.Execute(connection, $"CREATE VIEW themes.{LakeDuckDb.Identifier(theme.Id)} AS SELECT {string.Join(", ", columns)} FROM {full} t");
         }
 
-        return new ProfileCatalog(name, access.Key, denied, withheld);
+        if (allReports)
+        {
+            CreateQualityViews(connection);
+        }
+        else
+        {
+            CreateQualityViews(connection, catalog, access);
+        }
+
+        return new ProfileCatalog(name, profileKey, denied, withheld);
     }
 
     // Attributes some provider delivers but none the agency may read delivers to it: left out of its view.

@@ -67,7 +67,7 @@ public sealed class LakeLease : IDisposable
 
 /// <summary>The views of one lake version: the provider tables it reads, by base table.</summary>
 internal sealed class VersionCatalog(string name, long version, IReadOnlyDictionary<BaseTable, IReadOnlyList<ProviderSource>> sources,
-    IReadOnlyDictionary<string, DeltaSnapshot> providerTables, IReadOnlyList<ThemeDefinition> themes)
+    IReadOnlyDictionary<string, DeltaSnapshot> providerTables, IReadOnlyList<ThemeDefinition> themes, IReadOnlyDictionary<string, string> entryKeys)
 {
     public string Name { get; } = name;
 
@@ -78,6 +78,10 @@ internal sealed class VersionCatalog(string name, long version, IReadOnlyDiction
     public IReadOnlyDictionary<string, DeltaSnapshot> ProviderTables { get; } = providerTables;
 
     public IReadOnlyList<ThemeDefinition> Themes { get; } = themes;
+
+    /// <summary>Every catalogue entry of the generation (with a table at this version or not) and its key column: the
+    /// <c>quality</c> views filter and mask by entry.</summary>
+    public IReadOnlyDictionary<string, string> EntryKeys { get; } = entryKeys;
 
     public int Leases { get; set; }
 
@@ -165,6 +169,7 @@ public sealed partial class LakeEngine : IDisposable
             LakeDuckDb.Execute(_root, setting);
         }
 
+        CreateQualityTable(_root);
         Refresh();
     }
 
@@ -231,8 +236,10 @@ public sealed partial class LakeEngine : IDisposable
     /// ISO 8601 instant, China time when it has no offset) and holds that version's views open.</summary>
     /// <param name="asOf">The version or instant.</param>
     /// <param name="access">What the requesting agency may read; null: everything (the engine's own work).</param>
+    /// <param name="allReports">True for the operator: its <c>quality</c> views show every open mismatch report, whatever
+    /// its access profile reads of the data.</param>
     /// <exception cref="LakeException">An unknown version, an unreadable instant, or an instant before the first version.</exception>
-    public LakeLease Pin(string? asOf, AccessProfile? access = null)
+    public LakeLease Pin(string? asOf, AccessProfile? access = null, bool allReports = false)
     {
         var state = _state;
         var map = state.Map;
@@ -264,7 +271,7 @@ public sealed partial class LakeEngine : IDisposable
         var catalog = OpenCatalog(version, state);
         try
         {
-            var profile = access is null || ReadsEverything(access, catalog) ? null : ProfileFor(catalog, access);
+            var profile = access is null || ReadsEverything(access, catalog) ? null : ProfileFor(catalog, access, allReports);
             return new LakeLease(version, map.Find(version)?.CommittedAt, catalog, profile, () => Release(catalog));
         }
         catch
@@ -347,9 +354,11 @@ public sealed partial class LakeEngine : IDisposable
         var themes = state.Themes;
         var sources = new Dictionary<BaseTable, IReadOnlyList<ProviderSource>>();
         var providerTables = new Dictionary<string, DeltaSnapshot>(StringComparer.Ordinal);
+        var entryKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var revision in catalogue)
         {
             var entry = revision.Entry;
+            entryKeys[entry.Id] = entry.KeyField.Target;
             if (!tables.TryGetValue("src/" + entry.Id, out var tableVersion) || BaseDatabaseCatalog.Find(entry.Target) is not { } table)
             {
                 continue;
@@ -377,7 +386,7 @@ public sealed partial class LakeEngine : IDisposable
         LakeDuckDb.Execute(connection, $"ATTACH ':memory:' AS {LakeDuckDb.Identifier(name)}");
         try
         {
-            return CreateViews(connection, name, version, sources, providerTables, themes);
+            return CreateViews(connection, name, version, sources, providerTables, themes, entryKeys);
         }
         catch
         {
@@ -388,7 +397,7 @@ public sealed partial class LakeEngine : IDisposable
     }
 
     private VersionCatalog CreateViews(DuckDBConnection connection, string name, long version, Dictionary<BaseTable, IReadOnlyList<ProviderSource>> sources,
-        Dictionary<string, DeltaSnapshot> providerTables, IReadOnlyList<ThemeDefinition> themes)
+        Dictionary<string, DeltaSnapshot> providerTables, IReadOnlyList<ThemeDefinition> themes, IReadOnlyDictionary<string, string> entryKeys)
     {
         LakeDuckDb.Execute(connection, $"USE {LakeDuckDb.Identifier(name)}");
         BaseDatabaseViews.Register(connection, sources);
@@ -406,6 +415,13 @@ public sealed partial class LakeEngine : IDisposable
             if (SqlSandbox.Check(connection, theme.Sql, named) is { } problem)
             {
                 LogThemeRefused(theme.Id, problem.Message);
+                continue;
+            }
+
+            // The quality views are filtered per agency; a theme is built once over the full ones and would show them whole.
+            if (named.FirstOrDefault(view => view.StartsWith("quality.", StringComparison.OrdinalIgnoreCase)) is { } report)
+            {
+                LogThemeRefused(theme.Id, $"its SQL reads {report}: mismatch reports are not theme material.");
                 continue;
             }
 
@@ -427,7 +443,8 @@ public sealed partial class LakeEngine : IDisposable
             }
         }
 
-        return new VersionCatalog(name, version, sources, providerTables, usable);
+        CreateQualityViews(connection);
+        return new VersionCatalog(name, version, sources, providerTables, usable, entryKeys);
     }
 
     private void Release(VersionCatalog catalog)

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace GovShare.Lake.QueryApi.Engine;
 
 /// <summary>Looks for new lake versions (commits by ingestion in this or another process) every
-/// <see cref="EngineOptions.RefreshInterval"/>, keeps the lookup index on the latest one, and runs the access requests'
-/// own steps once a minute.</summary>
-internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index, GovShare.Lake.QueryApi.Access.AccessPolicy access, IOptions<EngineOptions> options,
-    ILogger<LakeRefresher> logger)
+/// <see cref="EngineOptions.RefreshInterval"/>, keeps the lookup index on the latest one, reads the open mismatch reports
+/// again when another process changed them, and runs the access requests' own steps once a minute.</summary>
+internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index, GovShare.Lake.QueryApi.Access.AccessPolicy access,
+    GovShare.Lake.QueryApi.Quality.OpenMismatches mismatches, IOptions<EngineOptions> options, ILogger<LakeRefresher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,6 +24,7 @@ internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index
                 {
                     engine.Refresh();
                     access.Refresh();
+                    mismatches.Refresh();
 
                     // Access requests due are escalated, grants past their end expire: once a minute is soon enough
                     // for deadlines counted in working days (every read of a request sweeps too).

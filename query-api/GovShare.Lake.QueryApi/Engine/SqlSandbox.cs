@@ -43,7 +43,7 @@ public static class SqlSandbox
 {
     /// <summary>The schemas an analyst's SQL may name.</summary>
     public static IReadOnlySet<string> Schemas { get; } =
-        new HashSet<string>(["population", "legal_entity", "geo", "licence", "src", "themes"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["population", "legal_entity", "geo", "licence", "src", "themes", "quality"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Table functions that compute rows without reading anything.</summary>
     private static readonly HashSet<string> AllowedTableFunctions = new(["range", "generate_series", "unnest"], StringComparer.OrdinalIgnoreCase);
@@ -214,7 +214,7 @@ public static class SqlSandbox
             return name is not null && AllowedTableFunctions.Contains(name)
                 ? null
                 : new SqlProblem($"the table function {name ?? "(unnamed)"}() is not allowed: files and system tables are not readable from SQL; " +
-                    "query the lake's views (population, legal_entity, geo, licence, src, themes).", at);
+                    "query the lake's views (population, legal_entity, geo, licence, src, themes, quality).", at);
         }
 
         if (type != "BASE_TABLE")
@@ -236,7 +236,7 @@ public static class SqlSandbox
             return ctes.Contains(table) && table.IndexOfAny(['/', '\\', '.', '*', '?', '~', ':']) < 0
                 ? null
                 : new SqlProblem($"'{table}' is not a view of the lake: name views with their schema (population.persons, legal_entity.entities, " +
-                    "geo.divisions, geo.places, licence.licences, src.\"<dataset id>\", themes.<theme id>); files cannot be read from SQL.", at);
+                    "geo.divisions, geo.places, licence.licences, src.\"<dataset id>\", themes.<theme id>, quality.mismatch_reports); files cannot be read from SQL.", at);
         }
 
         if (Schemas.Contains(schema))
@@ -250,6 +250,6 @@ public static class SqlSandbox
             return null;
         }
 
-        return new SqlProblem($"the schema '{schema}' is not part of the lake; use population, legal_entity, geo, licence, src or themes.", at);
+        return new SqlProblem($"the schema '{schema}' is not part of the lake; use population, legal_entity, geo, licence, src, themes or quality.", at);
     }
 }

@@ -5,6 +5,7 @@ using GovShare.Lake.Identifiers;
 using GovShare.Lake.QueryApi.Access;
 using GovShare.Lake.QueryApi.Engine;
 using GovShare.Lake.QueryApi.Identity;
+using GovShare.Lake.QueryApi.Quality;
 using GovShare.Lake.QueryApi.Results;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -37,7 +38,12 @@ public sealed record HeldValue(JsonElement Value, IReadOnlyList<string> Agencies
 /// <param name="Version">That provider table's version.</param>
 /// <param name="Authoritative">True when the agency is the catalogue's authority for the attribute.</param>
 /// <param name="Values">Where providers disagree: every value and who holds it; otherwise null.</param>
-public sealed record AttributeValue(JsonElement Value, string Agency, string Dataset, long Version, bool Authoritative, IReadOnlyList<HeldValue>? Values);
+/// <param name="UnderInvestigation">The open mismatch reports (reported or in verification) on this attribute of this
+/// record, on entries the agency may read: the value is still served while a provider verifies it (PX 18). Left out when
+/// there are none.</param>
+public sealed record AttributeValue(JsonElement Value, string Agency, string Dataset, long Version, bool Authoritative, IReadOnlyList<HeldValue>? Values,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<Investigation>? UnderInvestigation = null);
 
 /// <summary>A provider of a record.</summary>
 /// <param name="Agency">The agency.</param>
@@ -51,8 +57,12 @@ public sealed record RecordProvider(string Agency, string Dataset, long Version)
 /// <param name="Attributes">Each attribute some provider fills.</param>
 /// <param name="Disagreements">The attributes providers disagree on.</param>
 /// <param name="Providers">Who holds the record.</param>
+/// <param name="UnderInvestigation">The attributes with an open mismatch report (<see cref="AttributeValue.UnderInvestigation"/>);
+/// left out when there are none.</param>
 public sealed record ConsolidatedRecord(
-    string Table, string Key, IReadOnlyDictionary<string, AttributeValue> Attributes, IReadOnlyList<string> Disagreements, IReadOnlyList<RecordProvider> Providers);
+    string Table, string Key, IReadOnlyDictionary<string, AttributeValue> Attributes, IReadOnlyList<string> Disagreements, IReadOnlyList<RecordProvider> Providers,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? UnderInvestigation = null);
 
 /// <summary>A lookup's answer.</summary>
 /// <param name="Version">The lake version answered from.</param>
@@ -107,7 +117,7 @@ public static class LookupApi
         return endpoints;
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy,
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupPerson(PersonLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy, OpenMismatches mismatches,
         GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var check = IdentifierValidator.Default.CheckCitizen(request?.IdNumber ?? "");
@@ -119,11 +129,11 @@ public static class LookupApi
         var key = check.Normalized ?? check.Input;
         var (version, rows, authorities) = index.Find(key,
             ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));
-        var result = Answer(context, index, policy, authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
+        var result = Answer(context, index, policy, mismatches, authorities, version, rows, BaseDatabaseCatalog.Persons, "no person with this identity number is recorded.");
         return WithLicenceReceipts(result, context, vault, clock, json.Value.SerializerOptions);
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy,
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupEntity(EntityLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy, OpenMismatches mismatches,
         GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var given = new[] { ("uscc", request?.Uscc), ("orgCode", request?.OrgCode), ("licenceNo", request?.LicenceNo) }.Where(k => !string.IsNullOrWhiteSpace(k.Item2)).ToList();
@@ -169,11 +179,11 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(key, ("self", LookupIndex.Entities, "key"), ("licence", LookupIndex.Licences, "holder_key"));
-        var result = Answer(context, index, policy, authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
+        var result = Answer(context, index, policy, mismatches, authorities, version, rows, BaseDatabaseCatalog.Entities, "no entity with this unified social credit code is recorded.");
         return WithLicenceReceipts(result, context, vault, clock, json.Value.SerializerOptions);
     }
 
-    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy,
+    internal static Results<Ok<LookupAnswer>, ProblemHttpResult> LookupLicence(LicenceLookup? request, LookupIndex index, HttpContext context, AccessPolicy policy, OpenMismatches mismatches,
         GovShare.Lake.Evidence.EvidenceVault vault, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var number = request?.LicenceNo?.Trim() ?? "";
@@ -183,7 +193,7 @@ public static class LookupApi
         }
 
         var (version, rows, authorities) = index.Find(number, ("self", LookupIndex.Licences, "key"));
-        var result = Answer(context, index, policy, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
+        var result = Answer(context, index, policy, mismatches, authorities, version, rows, BaseDatabaseCatalog.Licences, "no licence with this number is recorded.");
         if (result.Result is not Ok<LookupAnswer> { Value: { } answer })
         {
             return result;
@@ -275,12 +285,25 @@ public static class LookupApi
         return TypedResults.Ok(answer with { LicenceEvidence = receipts });
     }
 
-    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(HttpContext context, LookupIndex index, AccessPolicy policy,
+    private static Results<Ok<LookupAnswer>, ProblemHttpResult> Answer(HttpContext context, LookupIndex index, AccessPolicy policy, OpenMismatches mismatches,
         LookupAuthorities authorities, long version, IReadOnlyList<ProviderRow> found, BaseTable table, string notFound)
     {
         // The sharing classes: rows of resources not granted are left out and named; granted rows lose the fields the
         // grant leaves out and are masked where it says so.
-        var (rows, withheld, hidden) = Permitted(found, policy.For(context.Party().Agency));
+        var profile = policy.For(context.Party().Agency);
+        var (rows, withheld, hidden, originalKeys) = Permitted(found, profile);
+
+        // Open mismatch reports on a record's attributes, on entries the agency may read those attributes of (a report on
+        // a resource it may not read would tell that the resource holds the record).
+        IReadOnlyDictionary<string, IReadOnlyList<Investigation>> Open(BaseTable of, string key)
+        {
+            var open = mismatches.Of(of.QualifiedName, key);
+            return open.Count == 0
+                ? open
+                : open.Select(a => (a.Key, Reports: a.Value.Where(i => profile.Dataset(i.EntryId) is { } grant && grant.Allows(a.Key)).ToList()))
+                    .Where(a => a.Reports.Count > 0)
+                    .ToDictionary(a => a.Key, a => (IReadOnlyList<Investigation>)a.Reports, StringComparer.Ordinal);
+        }
 
         // The audit trail records whose data was looked up and served: the record's key and those of the persons and
         // entities served with it (a licence's holder, the entities a person represents), as keyed hashes of the stored
@@ -315,14 +338,15 @@ public static class LookupApi
 
         // Held only by resources not granted: the key is on record, its attributes are withheld (and named below).
         var record = self.Count > 0
-            ? Consolidate(table, self, authorities.Of(table))
+            ? Consolidate(table, self, authorities.Of(table), Open(table, any.Key))
             : new ConsolidatedRecord(table.QualifiedName, any.Key, new Dictionary<string, AttributeValue>(), [], []);
         var related = rows.Where(r => r.Part != "self").ToList();
+        IReadOnlyDictionary<string, IReadOnlyList<Investigation>> OpenOf(BaseTable of, ProviderRow row) => Open(of, originalKeys.GetValueOrDefault(row) ?? row.Key);
         return TypedResults.Ok(new LookupAnswer(
             version,
             record,
-            Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, authorities),
-            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, authorities),
+            Group(related.Where(r => r.Part == "licence"), BaseDatabaseCatalog.Licences, authorities, OpenOf),
+            Group(related.Where(r => r.Part == "entity"), BaseDatabaseCatalog.Entities, authorities, OpenOf),
             Withheld: withheld.Count == 0 ? null : withheld));
     }
 
@@ -332,10 +356,13 @@ public static class LookupApi
     /// <summary>The key attribute of each related part, masked in the answer's keys when a grant masks it.</summary>
     private static readonly Dictionary<string, string> PartKeys = new(StringComparer.Ordinal) { ["licence"] = "licence_no", ["entity"] = "uscc" };
 
-    private static (List<ProviderRow> Rows, List<WithheldResource> Withheld, HashSet<ProviderRow> Hidden) Permitted(IReadOnlyList<ProviderRow> rows, AccessProfile profile)
+    // Originals: the stored key of each permitted row whose key the grant masks.
+    private static (List<ProviderRow> Rows, List<WithheldResource> Withheld, HashSet<ProviderRow> Hidden, Dictionary<ProviderRow, string> Originals) Permitted(
+        IReadOnlyList<ProviderRow> rows, AccessProfile profile)
     {
         var permitted = new List<ProviderRow>(rows.Count);
         var hidden = new HashSet<ProviderRow>(ReferenceEqualityComparer.Instance);
+        var originals = new Dictionary<ProviderRow, string>(ReferenceEqualityComparer.Instance);
         var withheld = new Dictionary<string, (HashSet<string> Attributes, string Reason, string How)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -380,11 +407,16 @@ public static class LookupApi
             }
 
             var key = PartKeys.TryGetValue(row.Part, out var keyAttribute) && access.Masked.Contains(keyAttribute) ? FieldMask.Mask(keyAttribute, row.Key) : row.Key;
-            permitted.Add(row with { Key = key, Payload = Restrict(row.Payload, access) });
+            var restricted = row with { Key = key, Payload = Restrict(row.Payload, access) };
+            permitted.Add(restricted);
+            if (!ReferenceEquals(key, row.Key))
+            {
+                originals[restricted] = row.Key;
+            }
         }
 
         return (permitted, withheld.OrderBy(w => w.Key, StringComparer.Ordinal)
-            .Select(w => new WithheldResource(w.Key, w.Value.Attributes.Order(StringComparer.Ordinal).ToList(), w.Value.Reason, w.Value.How)).ToList(), hidden);
+            .Select(w => new WithheldResource(w.Key, w.Value.Attributes.Order(StringComparer.Ordinal).ToList(), w.Value.Reason, w.Value.How)).ToList(), hidden, originals);
     }
 
     private static IEnumerable<string> Attributes(JsonElement payload) =>
@@ -422,7 +454,8 @@ public static class LookupApi
         return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
     }
 
-    private static List<ConsolidatedRecord> Group(IEnumerable<ProviderRow> rows, BaseTable table, LookupAuthorities all)
+    private static List<ConsolidatedRecord> Group(IEnumerable<ProviderRow> rows, BaseTable table, LookupAuthorities all,
+        Func<BaseTable, ProviderRow, IReadOnlyDictionary<string, IReadOnlyList<Investigation>>> open)
     {
         var list = rows.ToList();
         if (list.Count == 0)
@@ -432,12 +465,14 @@ public static class LookupApi
 
         var authorities = all.Of(table);
         return list.GroupBy(r => r.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Consolidate(table, g.ToList(), authorities)).ToList();
+            .Select(g => Consolidate(table, g.ToList(), authorities, open(table, g.First()))).ToList();
     }
 
     /// <summary>The same rule as the consolidated views: the authority's value first, then the providers by dataset id;
-    /// every distinct value kept where they disagree.</summary>
-    internal static ConsolidatedRecord Consolidate(BaseTable table, IReadOnlyList<ProviderRow> rows, IReadOnlyDictionary<string, IReadOnlySet<string>> authorities)
+    /// every distinct value kept where they disagree. Attributes with open mismatch reports (<paramref name="open"/>) are
+    /// marked under investigation.</summary>
+    internal static ConsolidatedRecord Consolidate(BaseTable table, IReadOnlyList<ProviderRow> rows, IReadOnlyDictionary<string, IReadOnlySet<string>> authorities,
+        IReadOnlyDictionary<string, IReadOnlyList<Investigation>>? open = null)
     {
         var ordered = rows.OrderBy(r => r.Dataset, StringComparer.Ordinal).ToList();
         var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
@@ -463,11 +498,13 @@ public static class LookupApi
                 values = distinct.Select(g => new HeldValue(g.First().Value, g.Select(h => h.Row.Agency).ToList(), g.Select(h => h.Row.Dataset).ToList())).ToList();
             }
 
-            attributes[attribute.Name] = new AttributeValue(chosen.Value, chosen.Row.Agency, chosen.Row.Dataset, chosen.Row.TableVersion, IsAuthority(chosen.Row), values);
+            attributes[attribute.Name] = new AttributeValue(chosen.Value, chosen.Row.Agency, chosen.Row.Dataset, chosen.Row.TableVersion, IsAuthority(chosen.Row), values,
+                open?.GetValueOrDefault(attribute.Name));
         }
 
+        var investigated = open is null ? null : attributes.Keys.Where(open.ContainsKey).Order(StringComparer.Ordinal).ToList();
         return new ConsolidatedRecord(table.QualifiedName, rows[0].Key, attributes, disagreements,
-            ordered.Select(r => new RecordProvider(r.Agency, r.Dataset, r.TableVersion)).ToList());
+            ordered.Select(r => new RecordProvider(r.Agency, r.Dataset, r.TableVersion)).ToList(), investigated is { Count: > 0 } ? investigated : null);
     }
 
     private static ProblemHttpResult Invalid(string field, IdentifierCheck check) =>

@@ -15,7 +15,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GovShare.Lake.QueryApi.Query;
 
 /// <summary>A federated SQL query.</summary>
-/// <param name="Sql">One SELECT over population, legal_entity, geo, licence, src and themes.</param>
+/// <param name="Sql">One SELECT over population, legal_entity, geo, licence, src, themes and quality.</param>
 /// <param name="AsOf">The lake version (a number) or instant (ISO 8601) to read; default the latest.</param>
 /// <param name="Continuation">The token of the previous page, to read the next one (same SQL).</param>
 public sealed record QueryRequest(string Sql, string? AsOf = null, string? Continuation = null);
@@ -61,7 +61,7 @@ public static partial class SqlQueryApi
 
     /// <summary>Runs the statement and answers in the negotiated format.</summary>
     internal static async Task<IResult> RunQuery(QueryRequest? request, HttpContext context, LakeEngine engine, AccessPolicy policy, EvidenceVault vault, TimeProvider clock,
-        ILoggerFactory loggers, [FromQuery] string? encoding)
+        ILoggerFactory loggers, GovShare.Lake.QueryApi.Quality.OpenMismatches mismatches, [FromQuery] string? encoding)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Sql))
         {
@@ -97,7 +97,7 @@ public static partial class SqlQueryApi
         var profile = policy.For(context.Party().Agency);
         try
         {
-            lease = engine.Pin(asOf, profile);
+            lease = engine.Pin(asOf, profile, allReports: context.Party().Kind == GovShare.Lake.Platform.AgencyKind.Operator);
         }
         catch (LakeException ex)
         {
@@ -124,6 +124,13 @@ public static partial class SqlQueryApi
             if (AccessProblems.ForViews(tables, lease, profile) is { } denied)
             {
                 return denied;
+            }
+
+            // Mismatch reports are not versioned with the lake: a statement reads them as they are now (another
+            // process's steps included).
+            if (tables.Any(t => t.StartsWith("quality.", StringComparison.Ordinal)))
+            {
+                mismatches.Refresh();
             }
 
             IResult Failed(DuckDBException ex, int linesBefore) =>

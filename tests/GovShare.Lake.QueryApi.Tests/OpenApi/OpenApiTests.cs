@@ -28,6 +28,9 @@ public sealed partial class OpenApiTests(DemoCityFixture city) : IClassFixture<D
         "/api/mismatches",
         "/api/mismatches/{id}",
         "/api/mismatches/{id}/resolution",
+        "/api/mismatches/{id}/confirmation",
+        "/api/mismatches/{id}/dismissal",
+        "/api/mismatches/{id}/reroute",
     ];
 
     public static TheoryData<string> MalformedRequests { get; } =

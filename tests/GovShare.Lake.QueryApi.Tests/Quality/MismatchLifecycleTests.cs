@@ -236,7 +236,7 @@ public sealed class MismatchLifecycleTests(MismatchCityFixture city) : IClassFix
     private static List<string> History(JsonElement report) =>
         report.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToList();
 
-    private static List<string> Ids(JsonElement list) => list.EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
+    private static List<string> Ids(JsonElement list) => list.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
 
     private async Task<List<AuditEvent>> Audit(params string[] agencies)
     {

@@ -3,6 +3,7 @@ using DuckDB.NET.Data;
 using GovShare.Lake.Catalogue;
 using GovShare.Lake.Engine;
 using GovShare.Lake.Platform;
+using GovShare.Lake.Quality;
 
 namespace GovShare.Lake.Tests.Platform;
 
@@ -75,8 +76,45 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(DuckDbPlatformStore.Migrations[^1].Version, store.SchemaVersion);
     }
 
-    // A store made by the migrations up to a version, holding what the statement inserts ($t the time, $d the entry's JSON).
-    private void StoreAt(int version, string insertSql, DateTime at, CatalogueEntry entry)
+    [Fact]
+    public void Migration11_Should_FillTheReviewColumns_OfReportsStoredBeforeIt_WithTheVerdictTimeInUtc()
+    {
+        // Resolved at 15:30:00.1234567 China time: seven fractional digits and an offset, as .NET writes them.
+        var resolved = new DateTimeOffset(2031, 10, 9, 15, 30, 0, TimeSpan.FromHours(8)).AddTicks(1_234_567);
+        var report = new MismatchReport
+        {
+            Id = "mm-20310930-0000abcd",
+            EntryId = "hrss.insured",
+            BaseTable = "population.persons",
+            Key = "410102199001011234",
+            Attribute = "residence_address",
+            DoubtedValue = "金水区花园路1号",
+            ProposedValue = "金水区花园路2号",
+            Reporter = "housing-fund",
+            Source = "consumer",
+            Provider = "hrss",
+            Status = MismatchStatus.Rejected,
+            ReportedAt = resolved.AddDays(-2),
+            ResolvedAt = resolved,
+            Revision = 3,
+            History = [new MismatchEvent(resolved, "hrss", "rejected", MismatchStatus.InVerification, MismatchStatus.Rejected, "经核实无误")],
+        };
+
+        // The store as a build of schema version 10 left it, with one rejected report in it.
+        StoreAt(10, $"INSERT INTO mismatch_reports VALUES ('{report.Id}', 'hrss.insured', 'hrss', 'housing-fund', 'rejected', '{report.Identity}', false, NULL, $t, 3, $d, $t)",
+            report.ReportedAt.UtcDateTime, report);
+
+        var store = DuckDbPlatformStore.Open(_folder);
+
+        Assert.Equal(report.Id, Assert.Single(store.ListMismatchReports(new MismatchFilter { BaseTable = "population.persons", Key = report.Key })).Id);
+        Assert.Single(store.ListMismatchReports(new MismatchFilter { SourceKind = "consumer", BaseDatabase = "population" }));
+        Assert.Single(store.ListMismatchReports(new MismatchFilter { VerdictSince = resolved.AddMilliseconds(-1) }));
+        Assert.Empty(store.ListMismatchReports(new MismatchFilter { VerdictSince = resolved.AddMilliseconds(1) }));
+        Assert.Equal(DuckDbPlatformStore.Migrations[^1].Version, store.SchemaVersion);
+    }
+
+    // A store made by the migrations up to a version, holding what the statement inserts ($t the time, $d the document's JSON).
+    private void StoreAt(int version, string insertSql, DateTime at, object document)
     {
         Directory.CreateDirectory(_folder);
         using var connection = new DuckDBConnection($"DataSource={Path.Combine(_folder, DuckDbPlatformStore.FileName)}");
@@ -91,7 +129,7 @@ public sealed class MigrationTests : IDisposable
         using var insert = connection.CreateCommand();
         insert.CommandText = insertSql;
         insert.Parameters.Add(new DuckDBParameter("t", at));
-        insert.Parameters.Add(new DuckDBParameter("d", JsonSerializer.Serialize(entry, DuckDbPlatformStore.Json)));
+        insert.Parameters.Add(new DuckDBParameter("d", JsonSerializer.Serialize(document, DuckDbPlatformStore.Json)));
         insert.ExecuteNonQuery();
     }
 
