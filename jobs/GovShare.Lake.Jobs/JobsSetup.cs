@@ -35,13 +35,19 @@ public sealed record JobsOptions
     /// <summary>The nightly backup and its verification (default 03:30), when <see cref="BackupTarget"/> is set.</summary>
     public string Backup { get; init; } = "30 3 * * *";
 
+    /// <summary>The nightly cross-provider consistency check (default 01:00): keys changed since the last check.</summary>
+    public string Consistency { get; init; } = "0 1 * * *";
+
+    /// <summary>The difference classifier's retraining on the reviewers' verdicts (default Sundays 04:30).</summary>
+    public string Retraining { get; init; } = "30 4 * * 0";
+
     /// <summary>Days of table history the nightly vacuum keeps (default 30): <c>asOf</c> queries and theme changes
     /// <c>since</c> a version older than this can no longer be read.</summary>
     public int VacuumRetentionDays { get; init; } = 30;
 
     /// <summary>Problems with the values.</summary>
     public IReadOnlyList<string> Validate() =>
-        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance), (nameof(Backup), Backup) }
+        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance), (nameof(Backup), Backup), (nameof(Consistency), Consistency), (nameof(Retraining), Retraining) }
             .Where(p => !FreshnessRules.TryParseCron(p.Item2, out _))
             .Select(p => $"Jobs:{p.Item1} '{p.Item2}' is not a cron expression (minute hour day month weekday).")
             .Concat(VacuumRetentionDays is < 7 or > 3650 ? [$"Jobs:VacuumRetentionDays is {VacuumRetentionDays}; use 7 to 3650."] : [])
@@ -94,6 +100,8 @@ public static class JobsSetup
             manager.AddOrUpdate<PlatformJobs>("webhooks", jobs => jobs.DeliverWebhooks(), options.Webhooks, china);
             manager.AddOrUpdate<PlatformJobs>("deadlines", jobs => jobs.WatchDeadlines(), options.Deadlines, china);
             manager.AddOrUpdate<PlatformJobs>("maintenance", jobs => jobs.Maintain(), options.Maintenance, china);
+            manager.AddOrUpdate<PlatformJobs>("consistency", jobs => jobs.CheckConsistency(), options.Consistency, china);
+            manager.AddOrUpdate<PlatformJobs>("retraining", jobs => jobs.RetrainClassifier(), options.Retraining, china);
             if (options.BackupTarget is { Length: > 0 })
             {
                 manager.AddOrUpdate<PlatformJobs>("backup", jobs => jobs.BackUp(), options.Backup, china);

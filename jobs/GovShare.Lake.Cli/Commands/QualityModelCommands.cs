@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using GovShare.Lake.Consistency;
+using GovShare.Lake.Divisions;
+using GovShare.Lake.Jobs.Quality;
+
+namespace GovShare.Lake.Cli.Commands;
+
+/// <summary><c>govshare quality evaluate</c> and <c>govshare quality train</c>: the difference classifier trained on one
+/// synthetic city and measured on another, side by side with the naive exact compare; stored in a lake as a new model
+/// version.</summary>
+internal static class QualityModelCommands
+{
+    public static Command Evaluate(CliConsole console)
+    {
+        var (persons, trainSeed, testSeed) = TrainingOptions();
+        var markdown = new Option<string?>("--markdown") { Description = "Write the evaluation into this Markdown file (between its evaluation markers), e.g. docs/quality.md.", HelpName = "FILE" };
+        var command = new Command("evaluate",
+            "Generates two synthetic cities, ingests each into a scratch lake, trains the difference classifier on the first city's labelled " +
+            "disagreements and reports per-class precision, recall and F1 on the second, next to the naive exact compare. Exit 1 when the " +
+            "material-conflict F1 misses the goal (0.95).")
+        {
+            persons, trainSeed, testSeed, markdown,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var options = Read(parseResult, persons, trainSeed, testSeed);
+            var outcome = ModelTraining.Run(options, DivisionRegistry.Embedded, console.Error, cancellationToken);
+            Print(console.Out, outcome);
+            if (parseResult.GetValue(markdown) is { } file)
+            {
+                QualityReport.Write(file, QualityReport.Markdown(outcome, options,
+                    $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}"));
+                console.Error.WriteLine($"Evaluation written to {file}.");
+            }
+
+            return Task.FromResult(outcome.Model.First(m => m.Class == DifferenceClass.MaterialConflict).F1 >= 0.95 ? ExitCodes.Success : ExitCodes.Failure);
+        });
+        return command;
+    }
+
+    public static Command Train(CliConsole console)
+    {
+        var (persons, trainSeed, testSeed) = TrainingOptions();
+        var promote = new Option<bool>("--promote") { Description = "Use the new model even if it does worse than the current one on the held-out city." };
+        var lake = PlatformContext.LakeOption();
+        var command = new Command("train",
+            "Trains a new difference classifier (synthetic city plus the lake's reviewer verdicts), stores it in the lake's quality/models/ with " +
+            "its metrics, and puts it in use when its material-conflict F1 on the held-out city is not below the current model's.")
+        {
+            persons, trainSeed, testSeed, promote, lake,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var context = PlatformContext.Open(parseResult.GetValue(lake)!);
+            var options = Read(parseResult, persons, trainSeed, testSeed);
+            var models = new QualityModels(context.Layout, TimeProvider.System);
+            var (version, outcome) = models.Train(options, console.Error, parseResult.GetValue(promote) ? true : null, cancellationToken);
+            Print(console.Out, outcome);
+            console.Out.WriteLine($"version {version}{(models.Store.CurrentVersion == version ? " (in use)" : "")}");
+            AdminAudit.Record(context.Layout.Root, "quality-train", ["quality:models"], "allowed", ExitCodes.Success);
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static (Option<long> Persons, Option<long> TrainSeed, Option<long> TestSeed) TrainingOptions()
+    {
+        var defaults = new Jobs.Quality.TrainingOptions();
+        var persons = new Option<long>("--persons") { Description = "Persons in each synthetic city.", DefaultValueFactory = _ => defaults.Persons };
+        var trainSeed = new Option<long>("--train-seed") { Description = "The training city's seed (yyyyMMdd).", DefaultValueFactory = _ => defaults.TrainSeed };
+        var testSeed = new Option<long>("--test-seed") { Description = "The held-out city's seed (yyyyMMdd).", DefaultValueFactory = _ => defaults.TestSeed };
+        foreach (var seed in new[] { trainSeed, testSeed })
+        {
+            seed.Validators.Add(result =>
+            {
+                if (!DateOnly.TryParseExact(result.GetValueOrDefault<long>().ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                {
+                    result.AddError($"{result.Option.Name} must be a date as yyyyMMdd (the city's reference date).");
+                }
+            });
+        }
+
+        persons.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() is < 1_000 or > 20_000_000)
+            {
+                result.AddError("--persons must be between 1000 and 20000000.");
+            }
+        });
+        return (persons, trainSeed, testSeed);
+    }
+
+    private static Jobs.Quality.TrainingOptions Read(ParseResult parseResult, Option<long> persons, Option<long> trainSeed, Option<long> testSeed)
+    {
+        var options = new Jobs.Quality.TrainingOptions
+        {
+            Persons = parseResult.GetValue(persons),
+            TrainSeed = parseResult.GetValue(trainSeed),
+            TestSeed = parseResult.GetValue(testSeed),
+        };
+        if (options.TrainSeed == options.TestSeed)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, "--train-seed and --test-seed must differ: the model is evaluated on a city it was not trained on.");
+        }
+
+        return options;
+    }
+
+    private static void Print(TextWriter output, TrainingOutcome outcome)
+    {
+        output.WriteLine($"{"class",-18} {"pairs",7}  {"precision",9} {"recall",7} {"F1",6}   naive: {"precision",9} {"recall",7} {"F1",6}");
+        foreach (var (m, n) in outcome.Model.Zip(outcome.Naive).Where(p => p.First.Class != DifferenceClass.Equal))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{m.Class,-18} {m.Support,7}  {m.Precision,9:F3} {m.Recall,7:F3} {m.F1,6:F3}          {n.Precision,9:F3} {n.Recall,7:F3} {n.F1,6:F3}"));
+        }
+    }
+}
