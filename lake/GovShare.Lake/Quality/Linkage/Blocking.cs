@@ -60,19 +60,20 @@ public sealed record BlockingRule(IReadOnlyList<BlockingPart> Parts)
     }
 
     /// <summary>The rules used when none are given: each code field's value; each date field's value; the first name
-    /// field with the first date field's year; the first name field alone. When there is no name, date or code
-    /// field, each text field's value.</summary>
+    /// field with the first date field's year; the first name field alone; each text field's value (an address: the
+    /// people of one household share it, so its blocks are small, and it finds the pairs whose name and birth date
+    /// both carry a slip).</summary>
     public static IReadOnlyList<BlockingRule> Defaults(IReadOnlyList<LinkageField> fields)
     {
         var rules = new List<BlockingRule>();
         foreach (var field in fields.Where(f => f.Type == FieldType.Code))
         {
-            rules.Add(new BlockingRule([new BlockingPart(field.Name, BlockingKeyPart.Whole)]));
+            rules.Add(Whole(field));
         }
 
         foreach (var field in fields.Where(f => f.Type == FieldType.Date))
         {
-            rules.Add(new BlockingRule([new BlockingPart(field.Name, BlockingKeyPart.Whole)]));
+            rules.Add(Whole(field));
         }
 
         var name = fields.FirstOrDefault(f => f.Type == FieldType.Name);
@@ -84,16 +85,18 @@ public sealed record BlockingRule(IReadOnlyList<BlockingPart> Parts)
                 rules.Add(new BlockingRule([new BlockingPart(name.Name, BlockingKeyPart.Whole), new BlockingPart(date.Name, BlockingKeyPart.Year)]));
             }
 
-            rules.Add(new BlockingRule([new BlockingPart(name.Name, BlockingKeyPart.Whole)]));
+            rules.Add(Whole(name));
         }
 
-        if (rules.Count == 0)
+        foreach (var field in fields.Where(f => f.Type == FieldType.Text))
         {
-            rules.AddRange(fields.Select(f => new BlockingRule([new BlockingPart(f.Name, BlockingKeyPart.Whole)])));
+            rules.Add(Whole(field));
         }
 
         return rules;
     }
+
+    private static BlockingRule Whole(LinkageField field) => new([new BlockingPart(field.Name, BlockingKeyPart.Whole)]);
 
     /// <inheritdoc/>
     public override string ToString() => string.Join('+', Parts);
@@ -107,27 +110,35 @@ public sealed record BlockingRule(IReadOnlyList<BlockingPart> Parts)
 /// <param name="PairsOverCap">The pairs those blocks would have held.</param>
 public sealed record BlockingRuleStats(string Rule, long Pairs, int BlocksOverCap, long PairsOverCap);
 
-/// <summary>Generates the candidate pairs of the rules: for each rule, both sides sorted by the key's hash and
-/// merged, each block's left × right pairs emitted unless an earlier rule's block already held the pair or the block
-/// is over the cap. Memory is one 64-bit key per record and rule, never a set of pairs.</summary>
-internal static class Blocking
+/// <summary>The candidate pairs of the rules: for each rule, both sides sorted by the key's hash and merged, each
+/// block's left × right pairs emitted unless an earlier rule's block already held the pair or the block is over the
+/// cap. Memory is one 64-bit key per record and rule, never a set of pairs.</summary>
+internal sealed class Blocking
 {
-    public static List<BlockingRuleStats> Run(LinkageInput left, LinkageInput right, IReadOnlyList<BlockingRule> rules, long maxBlockPairs,
-        Action<int, int> pair, CancellationToken cancellationToken)
+    private readonly IReadOnlyList<BlockingRule> _rules;
+    private readonly ulong[][] _leftKeys;
+    private readonly ulong[][] _rightKeys;
+    private readonly HashSet<ulong>[] _overCap;
+    private readonly long _maxBlockPairs;
+
+    public Blocking(LinkageInput left, LinkageInput right, IReadOnlyList<BlockingRule> rules, long maxBlockPairs)
     {
-        var fields = left.Fields;
-        var resolved = rules.Select(rule => Resolve(rule, fields)).ToList();
-        var leftKeys = new ulong[resolved.Count][];
-        var rightKeys = new ulong[resolved.Count][];
-        var overCap = new HashSet<ulong>[resolved.Count];
-        var stats = new List<BlockingRuleStats>(resolved.Count);
-        for (var k = 0; k < resolved.Count; k++)
+        var resolved = rules.Select(rule => Resolve(rule, left.Fields)).ToList();
+        _rules = rules;
+        _leftKeys = [.. resolved.Select(rule => Keys(left, rule))];
+        _rightKeys = [.. resolved.Select(rule => Keys(right, rule))];
+        _overCap = [.. resolved.Select(_ => new HashSet<ulong>())];
+        _maxBlockPairs = maxBlockPairs;
+    }
+
+    /// <summary>Calls <paramref name="pair"/> with every candidate pair once; returns each rule's figures.</summary>
+    public List<BlockingRuleStats> Run(Action<int, int> pair, CancellationToken cancellationToken)
+    {
+        var stats = new List<BlockingRuleStats>(_rules.Count);
+        for (var k = 0; k < _rules.Count; k++)
         {
-            leftKeys[k] = Keys(left, resolved[k]);
-            rightKeys[k] = Keys(right, resolved[k]);
-            overCap[k] = [];
-            var (lKeys, lIndex) = Sorted(leftKeys[k]);
-            var (rKeys, rIndex) = Sorted(rightKeys[k]);
+            var (lKeys, lIndex) = Sorted(_leftKeys[k]);
+            var (rKeys, rIndex) = Sorted(_rightKeys[k]);
             long pairs = 0, pairsOverCap = 0;
             var blocksOverCap = 0;
             int i = 0, j = 0;
@@ -159,9 +170,9 @@ internal static class Blocking
                 }
 
                 var size = (long)(iEnd - i) * (jEnd - j);
-                if (size > maxBlockPairs)
+                if (size > _maxBlockPairs)
                 {
-                    overCap[k].Add(key);
+                    _overCap[k].Add(key);
                     blocksOverCap++;
                     pairsOverCap += size;
                 }
@@ -174,7 +185,7 @@ internal static class Blocking
                         for (var b = j; b < jEnd; b++)
                         {
                             var r = rIndex[b];
-                            if (!SeenEarlier(l, r, k, leftKeys, rightKeys, overCap))
+                            if (!IsCandidate(l, r, k))
                             {
                                 pair(l, r);
                                 pairs++;
@@ -186,19 +197,23 @@ internal static class Blocking
                 (i, j) = (iEnd, jEnd);
             }
 
-            stats.Add(new BlockingRuleStats(rules[k].ToString(), pairs, blocksOverCap, pairsOverCap));
+            stats.Add(new BlockingRuleStats(_rules[k].ToString(), pairs, blocksOverCap, pairsOverCap));
         }
 
         return stats;
     }
 
-    /// <summary>Whether an earlier rule's block (not skipped for its size) held the pair.</summary>
-    private static bool SeenEarlier(int l, int r, int rule, ulong[][] leftKeys, ulong[][] rightKeys, HashSet<ulong>[] overCap)
+    /// <summary>Whether a pair was compared: one of the rules' blocks (not skipped for its size) held it. Only after
+    /// <see cref="Run"/>.</summary>
+    public bool IsCandidate(int l, int r) => IsCandidate(l, r, _rules.Count);
+
+    /// <summary>Whether one of the first <paramref name="rules"/> rules' blocks (not skipped for its size) held the pair.</summary>
+    private bool IsCandidate(int l, int r, int rules)
     {
-        for (var k = 0; k < rule; k++)
+        for (var k = 0; k < rules; k++)
         {
-            var key = leftKeys[k][l];
-            if (key != 0 && key == rightKeys[k][r] && !overCap[k].Contains(key))
+            var key = _leftKeys[k][l];
+            if (key != 0 && key == _rightKeys[k][r] && !_overCap[k].Contains(key))
             {
                 return true;
             }

@@ -66,10 +66,8 @@ public static class FieldTypes
             return FieldType.Text;
         }
 
-        return dates >= Agreement * values ? FieldType.Date
-            : codes >= Agreement * values ? FieldType.Code
-            : names >= Agreement * values ? FieldType.Name
-            : FieldType.Text;
+        bool Most(int count) => count >= Agreement * values - 1e-9;
+        return Most(dates) ? FieldType.Date : Most(codes) ? FieldType.Code : Most(names) ? FieldType.Name : FieldType.Text;
     }
 
     /// <summary>Parses a type's name as users write it: name, date, code, text (any case).</summary>

@@ -15,7 +15,7 @@ internal static class LinkagePattern
 /// <see cref="ComparisonLevel"/> (Exact, Close, Different); the missing level is not estimated (it weighs 0).</summary>
 /// <param name="Field">The field.</param>
 /// <param name="M">P(level | the records are the same entity), for Exact, Close and Different.</param>
-/// <param name="U">P(level | they are not), among the compared pairs.</param>
+/// <param name="U">P(level | they are not).</param>
 public sealed record FieldParameters(LinkageField Field, IReadOnlyList<double> M, IReadOnlyList<double> U)
 {
     /// <summary>The match weight of a level, log2(m/u): positive when the level is more likely between records of
@@ -23,8 +23,8 @@ public sealed record FieldParameters(LinkageField Field, IReadOnlyList<double> M
     public double Weight(ComparisonLevel level) => level == ComparisonLevel.Missing ? 0 : Math.Log2(M[(int)level] / U[(int)level]);
 }
 
-/// <summary>A fitted Fellegi-Sunter model: per-field m and u probabilities and the share of compared pairs that
-/// match (λ). A pair's match weight is Σ log2(m/u) over its fields' levels; its probability follows from the weight
+/// <summary>A fitted Fellegi-Sunter model: per-field m and u probabilities and the share of all left × right pairs
+/// that match (λ). A pair's match weight is Σ log2(m/u) over its fields' levels; its probability follows from the weight
 /// and λ.</summary>
 public sealed class LinkageModel
 {
@@ -39,7 +39,8 @@ public sealed class LinkageModel
     /// <summary>The per-field m and u probabilities, in field order.</summary>
     public IReadOnlyList<FieldParameters> Fields { get; }
 
-    /// <summary>λ: the estimated share of compared (candidate) pairs that are matches.</summary>
+    /// <summary>λ: the estimated share of all left × right pairs that are matches (about the number of links over
+    /// left × right).</summary>
     public double Lambda { get; }
 
     /// <summary>EM iterations run.</summary>
@@ -74,22 +75,29 @@ public sealed class LinkageModel
 /// usual assumption that fields agree independently given match status.</summary>
 internal static class Expectation
 {
-    /// <summary>No probability is estimated nearer to 0 or 1 than this: a level never seen among the matches would
-    /// otherwise weigh −∞ and veto a pair on one field.</summary>
-    public const double Floor = 1e-4;
+    /// <summary>No m is estimated below this: a level never seen among the matches in one file pair (a field that
+    /// happened to have no typing slips) would otherwise weigh −∞ and veto a pair on one field. At most about −10.</summary>
+    public const double MatchFloor = 1e-3;
+
+    /// <summary>No u or λ is estimated nearer to 0 than this (nor nearer to 1), whatever the number of pairs: among a
+    /// million × a million pairs, agreement on a phone number really is that rare.</summary>
+    public const double Floor = 1e-12;
 
     private const int Levels = 3;
 
     /// <summary>Fits the model.</summary>
     /// <param name="fields">The fields.</param>
-    /// <param name="patterns">Each distinct pattern and how many compared pairs have it.</param>
+    /// <param name="patterns">Each distinct pattern and how many pairs have it (estimated for the pairs not compared).</param>
     /// <param name="initialU">Starting u per field and level (from random pairs).</param>
     /// <param name="initialLambda">Starting λ.</param>
     /// <param name="maxIterations">Give up after this many iterations.</param>
-    /// <param name="tolerance">Converged when no probability moves more than this in an iteration.</param>
-    public static LinkageModel Fit(IReadOnlyList<LinkageField> fields, IReadOnlyList<(ulong Pattern, long Count)> patterns, double[,] initialU,
-        double initialLambda, int maxIterations, double tolerance)
+    /// <param name="pairs">How many pairs there are in all (left × right): no u is estimated below one pair in all,
+    /// since a level that no non-matching pair showed is not shown to be rarer than that.</param>
+    /// <param name="tolerance">Converged when no probability changes by more than this share of itself in an iteration.</param>
+    public static LinkageModel Fit(IReadOnlyList<LinkageField> fields, IReadOnlyList<(ulong Pattern, double Count)> patterns, double[,] initialU,
+        double initialLambda, double pairs, int maxIterations, double tolerance)
     {
+        var floor = Math.Max(Floor, 1 / Math.Max(1, pairs));
         var count = fields.Count;
         var m = new double[count, Levels];
         var u = new double[count, Levels];
@@ -99,11 +107,11 @@ internal static class Expectation
             (m[f, 0], m[f, 1], m[f, 2]) = (0.9, 0.05, 0.05);
             for (var k = 0; k < Levels; k++)
             {
-                u[f, k] = Clamp(initialU[f, k]);
+                u[f, k] = Clamp(initialU[f, k], floor);
             }
         }
 
-        var lambda = Math.Clamp(initialLambda, Floor, 1 - Floor);
+        var lambda = Clamp(initialLambda, floor);
         var iterations = 0;
         var converged = false;
         var matchTotals = new double[count, Levels];
@@ -145,14 +153,13 @@ internal static class Expectation
             }
 
             // M: the expected level shares.
-            var change = 0.0;
-            var newLambda = all == 0 ? lambda : Math.Clamp(matches / all, Floor, 1 - Floor);
-            change = Math.Max(change, Math.Abs(newLambda - lambda));
+            var newLambda = all == 0 ? lambda : Clamp(matches / all, floor);
+            var change = Change(lambda, newLambda);
             lambda = newLambda;
             for (var f = 0; f < count; f++)
             {
-                change = Math.Max(change, Update(m, matchTotals, f));
-                change = Math.Max(change, Update(u, otherTotals, f));
+                change = Math.Max(change, Update(m, matchTotals, f, MatchFloor));
+                change = Math.Max(change, Update(u, otherTotals, f, floor));
             }
 
             converged = change < tolerance;
@@ -181,7 +188,7 @@ internal static class Expectation
 
     /// <summary>Sets a field's probabilities to its expected level shares (kept as they were when no pair has the
     /// field); returns the largest change.</summary>
-    private static double Update(double[,] probabilities, double[,] totals, int field)
+    private static double Update(double[,] probabilities, double[,] totals, int field, double floor)
     {
         var sum = 0.0;
         for (var k = 0; k < Levels; k++)
@@ -197,13 +204,16 @@ internal static class Expectation
         var change = 0.0;
         for (var k = 0; k < Levels; k++)
         {
-            var value = Clamp(totals[field, k] / sum);
-            change = Math.Max(change, Math.Abs(value - probabilities[field, k]));
+            var value = Clamp(totals[field, k] / sum, floor);
+            change = Math.Max(change, Change(probabilities[field, k], value));
             probabilities[field, k] = value;
         }
 
         return change;
     }
 
-    private static double Clamp(double probability) => Math.Clamp(probability, Floor, 1 - Floor);
+    private static double Clamp(double probability, double floor) => Math.Clamp(probability, floor, 1 - floor);
+
+    /// <summary>The relative change: λ and many u are tiny, so an absolute tolerance would stop EM long before they settle.</summary>
+    private static double Change(double before, double after) => Math.Abs(after - before) / Math.Max(before, after);
 }

@@ -21,8 +21,9 @@ public sealed class LinkageOptions
     /// <summary>EM stops after this many iterations even if it has not converged. Default 200.</summary>
     public int MaxIterations { get; init; } = 200;
 
-    /// <summary>EM has converged when no probability moves more than this in an iteration. Default 1e-6.</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    /// <summary>EM has converged when no probability changes by more than this share of itself in an iteration.
+    /// Default 1e-5.</summary>
+    public double Tolerance { get; init; } = 1e-5;
 
     /// <summary>Each left and each right record is linked at most once (greedily, heaviest pair first). Default true;
     /// false links every left record to its best right record above the threshold, even if another left record has
@@ -101,8 +102,9 @@ public static class RecordLinker
         // Compare every candidate pair once; keep the pair and its pattern's number, count the patterns.
         var pairs = new PairList();
         var patternIndex = new Dictionary<ulong, int>();
-        var patterns = new List<(ulong Pattern, long Count)>();
-        var stats = Blocking.Run(left, right, rules, options.MaxBlockPairs, (l, r) =>
+        var patterns = new List<(ulong Pattern, double Count)>();
+        var blocking = new Blocking(left, right, rules, options.MaxBlockPairs);
+        var stats = blocking.Run((l, r) =>
         {
             var pattern = Pattern(left, right, l, r);
             if (!patternIndex.TryGetValue(pattern, out var index))
@@ -122,8 +124,10 @@ public static class RecordLinker
         }, cancellationToken);
 
         progress?.Report(new LinkageProgress("estimating", pairs.Count));
-        var initialLambda = pairs.Count == 0 ? 0.5 : Math.Min(0.5, Math.Min(left.Count, right.Count) / (double)pairs.Count);
-        var model = Expectation.Fit(fields, patterns, RandomLevelShares(left, right, options), initialLambda, options.MaxIterations, options.Tolerance);
+        var (initialU, uncompared) = SampleRandomPairs(left, right, blocking, pairs.Count, options);
+        var all = (double)left.Count * right.Count;
+        var initialLambda = all == 0 ? 0.5 : Math.Min(0.5, Math.Min(left.Count, right.Count) / all);
+        var model = Expectation.Fit(fields, [.. patterns, .. uncompared], initialU, initialLambda, all, options.MaxIterations, options.Tolerance);
         var threshold = options.Threshold ?? model.WeightAt(0.5);
 
         progress?.Report(new LinkageProgress("linking", pairs.Count));
@@ -188,20 +192,27 @@ public static class RecordLinker
         return pattern;
     }
 
-    /// <summary>Each field's level shares among random left × right pairs (nearly all non-matches): the starting u.
-    /// Every left × right pair when there are no more of them than the sample.</summary>
-    private static double[,] RandomLevelShares(LinkageInput left, LinkageInput right, LinkageOptions options)
+    /// <summary>Random left × right pairs (every pair when there are no more than the sample): each field's level
+    /// shares among them, which start the u estimates, and the patterns of the pairs that blocking did not compare,
+    /// scaled up to all such pairs. EM then fits the model to every left × right pair, as Fellegi and Sunter define
+    /// it: fitted to the compared pairs alone, u would describe pairs that blocking chose for agreeing (in a block of
+    /// 张伟s nearly every non-match agrees on the name), and a name's agreement would count for nothing.</summary>
+    private static (double[,] InitialU, List<(ulong Pattern, double Count)> Uncompared) SampleRandomPairs(LinkageInput left, LinkageInput right,
+        Blocking blocking, long compared, LinkageOptions options)
     {
         var fields = left.Fields.Count;
         var counts = new double[fields, 3];
-        if (left.Count > 0 && right.Count > 0)
+        var uncompared = new Dictionary<ulong, double>();
+        var sampledUncompared = 0L;
+        var all = (long)left.Count * right.Count;
+        if (all > 0)
         {
             var random = new Random(options.Seed);
-            var all = (long)left.Count * right.Count;
-            var sample = (int)Math.Min(options.RandomPairs, all);
-            for (var s = 0; s < sample; s++)
+            var exhaustive = all <= options.RandomPairs;
+            var sample = exhaustive ? all : options.RandomPairs;
+            for (var s = 0L; s < sample; s++)
             {
-                var (l, r) = all <= options.RandomPairs ? (s / right.Count, s % right.Count) : (random.Next(left.Count), random.Next(right.Count));
+                var (l, r) = exhaustive ? ((int)(s / right.Count), (int)(s % right.Count)) : (random.Next(left.Count), random.Next(right.Count));
                 var pattern = Pattern(left, right, l, r);
                 for (var f = 0; f < fields; f++)
                 {
@@ -210,6 +221,12 @@ public static class RecordLinker
                     {
                         counts[f, level]++;
                     }
+                }
+
+                if (!blocking.IsCandidate(l, r))
+                {
+                    uncompared[pattern] = uncompared.GetValueOrDefault(pattern) + 1;
+                    sampledUncompared++;
                 }
             }
         }
@@ -225,7 +242,8 @@ public static class RecordLinker
             }
         }
 
-        return shares;
+        var scale = sampledUncompared == 0 ? 0 : (all - compared) / (double)sampledUncompared;
+        return (shares, [.. uncompared.Select(p => (p.Key, p.Value * scale))]);
     }
 
     /// <summary>A compared pair: the records' indexes and its pattern's number.</summary>
