@@ -29,6 +29,7 @@ internal static class GovShareCli
         root.Subcommands.Add(AgencyCommand.Create(console));
         root.Subcommands.Add(QueryCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
+        root.Subcommands.Add(QualityCommand.Create(console));
         return root;
     }
 

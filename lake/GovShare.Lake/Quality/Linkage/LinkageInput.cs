@@ -1,0 +1,77 @@
+namespace GovShare.Lake.Quality.Linkage;
+
+/// <summary>One side of a linkage: records with an id and the linkage fields' values, prepared as they are added
+/// (normalised once, not at every comparison), so that a caller can stream a large file into it row by row.</summary>
+public sealed class LinkageInput
+{
+    private readonly IFieldComparer[] _comparers;
+    private readonly List<string> _ids = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly List<FieldValue[]> _values = [];
+
+    /// <summary>An empty side.</summary>
+    /// <param name="name">What the side is called in messages (a file name).</param>
+    /// <param name="fields">The linkage fields, in the order values are given to <see cref="TryAdd"/>; both sides of
+    /// a linkage have the same fields.</param>
+    public LinkageInput(string name, IReadOnlyList<LinkageField> fields)
+    {
+        if (fields.Count == 0)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, "a linkage needs at least one field to compare.");
+        }
+
+        if (fields.Count > LinkagePattern.MaxFields)
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"a linkage compares at most {LinkagePattern.MaxFields} fields, not {fields.Count}.");
+        }
+
+        Name = name;
+        Fields = [.. fields];
+        _comparers = [.. fields.Select(f => IFieldComparer.For(f.Type))];
+    }
+
+    /// <summary>What the side is called in messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The linkage fields.</summary>
+    public IReadOnlyList<LinkageField> Fields { get; }
+
+    /// <summary>How many records were added.</summary>
+    public int Count => _ids.Count;
+
+    /// <summary>The id of the record at an index (in the order added).</summary>
+    public string IdAt(int index) => _ids[index];
+
+    /// <summary>Adds a record; false, with the index of the record that has it, when the id was added before.</summary>
+    /// <param name="id">The record's id (unique within the side).</param>
+    /// <param name="values">The fields' values in <see cref="Fields"/> order; null or blank for none.</param>
+    /// <param name="existing">The index of the earlier record with the same id, or -1.</param>
+    public bool TryAdd(string id, IReadOnlyList<string?> values, out int existing)
+    {
+        if (values.Count != _comparers.Length)
+        {
+            throw new ArgumentException($"{values.Count} values for {_comparers.Length} fields.", nameof(values));
+        }
+
+        if (_index.TryGetValue(id, out existing))
+        {
+            return false;
+        }
+
+        existing = -1;
+        var prepared = new FieldValue[_comparers.Length];
+        for (var f = 0; f < prepared.Length; f++)
+        {
+            prepared[f] = _comparers[f].Prepare(values[f]);
+        }
+
+        _index.Add(id, _ids.Count);
+        _ids.Add(id);
+        _values.Add(prepared);
+        return true;
+    }
+
+    internal FieldValue[] ValuesAt(int index) => _values[index];
+
+    internal IFieldComparer ComparerOf(int field) => _comparers[field];
+}
