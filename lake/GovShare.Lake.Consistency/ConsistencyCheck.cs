@@ -56,8 +56,8 @@ public sealed record CheckRun(
     int Raised, IReadOnlyDictionary<string, long> Versions, TimeSpan Elapsed);
 
 /// <summary>The cross-provider consistency check (XY 12, GZ 22): for every key two or more providers hold, compares the
-/// attributes both describe, classifies each difference with the model, keeps the classified differences in the lake
-/// table <c>quality/differences</c> (the SQL view <c>quality.differences</c>), and raises material conflicts for review.
+/// attributes both describe, classifies each difference with the model, keeps the classified differences in the lake's
+/// Delta table <c>quality/differences</c>, and raises material conflicts for review.
 /// Incremental: only keys changed since the provider table versions it last checked (the Delta change feed) are compared
 /// again; the rest of the table is carried over.</summary>
 public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, DivisionRegistry divisions)
