@@ -335,6 +335,12 @@ public sealed class MismatchWorkflow(IPlatformStore store, Func<WorkingCalendar>
     {
         var now = clock.GetUtcNow();
         var report = Find(id);
+        if (actor.Kind != AgencyKind.Operator && report.Provider == actor.Code && !IsSentTo(report, actor.Code))
+        {
+            // Not sent to the provider (awaiting review, dismissed): as unknown to it as to GET.
+            throw new LakeException(LakeErrorKind.NotFound, $"there is no mismatch report '{id}' for {actor.Code} to verify.");
+        }
+
         if (report.Provider != actor.Code && actor.Kind != AgencyKind.Operator)
         {
             throw new LakeException(LakeErrorKind.Forbidden, $"mismatch report {id} is for {report.Provider} to verify, not {actor.Code}.");

@@ -288,7 +288,8 @@ public static class MismatchApi
     internal static Results<Ok<MismatchView>, ProblemHttpResult> Dismiss(string id, DismissalBody? body, HttpContext context, MismatchWorkflow workflow, IPlatformStore store,
         IOptions<LakeOptions> lake, OpenMismatches open) =>
         string.IsNullOrWhiteSpace(body?.Reason)
-            ? Invalid("reason", "reason is required: why the difference is benign (send {\"reason\": \"...\"}; it is kept as a label for the classifier).")
+            ? Refused(context, store, lake, id,
+                Invalid("reason", "reason is required: why the difference is benign (send {\"reason\": \"...\"}; it is kept as a label for the classifier)."))
             : Step(context, workflow, store, lake, open, id, agency => workflow.Dismiss(id, agency, body.Reason));
 
     internal static Results<Ok<MismatchView>, ProblemHttpResult> Reroute(string id, RerouteBody? body, HttpContext context, MismatchWorkflow workflow, IPlatformStore store,
@@ -305,12 +306,7 @@ public static class MismatchApi
             return Unknown(context);
         }
 
-        if (store.FindMismatchReport(id) is { } before)
-        {
-            // The entry and the key are audited for refused steps too: someone tried to act on this record.
-            context.Audit().Touch([before.EntryId, "mismatch:" + before.Id]);
-            context.Audit().Subject(lake.Value.FullPath, before.Key);
-        }
+        AuditReport(context, store, lake, id);
 
         try
         {
@@ -321,6 +317,23 @@ public static class MismatchApi
         catch (LakeException ex)
         {
             return Problems.From(ex);
+        }
+    }
+
+    // A step refused before it reached the workflow, audited like one refused by it.
+    private static ProblemHttpResult Refused(HttpContext context, IPlatformStore store, IOptions<LakeOptions> lake, string id, ProblemHttpResult problem)
+    {
+        AuditReport(context, store, lake, id);
+        return problem;
+    }
+
+    // The entry and the key are audited for refused steps too: someone tried to act on this record.
+    private static void AuditReport(HttpContext context, IPlatformStore store, IOptions<LakeOptions> lake, string id)
+    {
+        if (store.FindMismatchReport(id) is { } before)
+        {
+            context.Audit().Touch([before.EntryId, "mismatch:" + before.Id]);
+            context.Audit().Subject(lake.Value.FullPath, before.Key);
         }
     }
 

@@ -46,6 +46,8 @@ public sealed class MismatchReviewApiTests(MismatchCityFixture city) : IClassFix
             (Text(detail, "finding", "class"), detail.GetProperty("finding").GetProperty("score").GetDouble(),
                 detail.GetProperty("finding").GetProperty("reasons")[0].GetProperty("feature").GetString(), Text(detail, "finding", "explanationZh")));
 
+        Assert.Equal(HttpStatusCode.NotFound, (await Post(hrss, $"/api/mismatches/{id}/resolution", new { outcome = "rejected", reasons = "无误" })).Status);
+
         // Only the operator's reviewers confirm; then it is the provider's, due at the end of Friday 10 October.
         Assert.Equal(HttpStatusCode.Forbidden, (await Post(hrss, $"/api/mismatches/{id}/confirmation")).Status);
         var (confirmed, report) = await Post(operatorClient, $"/api/mismatches/{id}/confirmation", new { note = "与户籍登记不符" });

@@ -110,7 +110,7 @@ public sealed class MismatchReviewTests : IDisposable
         var confirmed = _workflow.Confirm(report.Id, Operator, "与不动产登记不符");
         var twice = Assert.Throws<LakeException>(() => _workflow.Confirm(report.Id, Operator, null));
 
-        Assert.Equal((LakeErrorKind.Forbidden, LakeErrorKind.Conflict, LakeErrorKind.Conflict), (provider.Kind, answer.Kind, twice.Kind));
+        Assert.Equal((LakeErrorKind.Forbidden, LakeErrorKind.NotFound, LakeErrorKind.Conflict), (provider.Kind, answer.Kind, twice.Kind));
         Assert.Equal((MismatchStatus.InVerification, Due, Tuesday, true), (confirmed.Status, confirmed.Due, confirmed.VerificationStartedAt, confirmed.IsOpen));
         Assert.Equal([("reported", "platform"), ("awaiting_review", "platform"), ("confirmed", "operator"), ("in_verification", "platform")],
             confirmed.History.Select(e => (e.Action, e.Actor)).ToList());
