@@ -85,6 +85,30 @@ public sealed class MismatchReviewApiTests(MismatchCityFixture city) : IClassFix
     }
 
     [Fact]
+    public async Task ConfirmedLicenceReport_Should_MarkTheLicence_InTheLicenceLookup_AndAmongTheHoldersLicences()
+    {
+        city.Clock.Set(MismatchCityFixture.Start);
+        using var operatorClient = city.Host.As("operator");
+        using var reader = city.Host.NewAgency("mm-review-licence");
+        var (status, body) = await Sql(reader, "SELECT licence_no, scope, holder_key FROM src.\"nhc.practising_cert\" " +
+            "WHERE record_status = 'current' AND scope IS NOT NULL ORDER BY licence_no LIMIT 1");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        var (number, scope, holder) = (body.GetProperty("rows")[0][0].GetString()!, body.GetProperty("rows")[0][1].GetString()!, body.GetProperty("rows")[0][2].GetString()!);
+        var id = Workflow.Flag("nhc.practising_cert", number, "scope", scope, "内科专业", Finding() with { ReferenceEntry = "hurd.qualification" }, "consistency",
+            city.Clock.GetUtcNow()).Report.Id;
+        Assert.Equal(HttpStatusCode.OK, (await Post(operatorClient, $"/api/mismatches/{id}/confirmation")).Status);
+
+        var (_, licence) = await Post(reader, "/api/lookup/licence", new { licenceNo = number });
+        var (_, person) = await Post(reader, "/api/lookup/person", new { idNumber = holder });
+
+        var marked = licence.GetProperty("record").GetProperty("attributes").GetProperty("scope");
+        Assert.Equal(id, Assert.Single(marked.GetProperty("underInvestigation").EnumerateArray()).GetProperty("reportId").GetString());
+        Assert.Equal(["scope"], Strings(licence.GetProperty("record").GetProperty("underInvestigation")));
+        var held = Assert.Single(person.GetProperty("licences").EnumerateArray(), l => l.GetProperty("key").GetString() == number);
+        Assert.Equal(["scope"], Strings(held.GetProperty("underInvestigation")));
+    }
+
+    [Fact]
     public async Task Dismissal_Should_NeedAReason_AndKeepTheSameFlagOut_WhileAChangedValueIsRaisedAgain()
     {
         city.Clock.Set(MismatchCityFixture.Start);
@@ -169,7 +193,7 @@ public sealed class MismatchReviewApiTests(MismatchCityFixture city) : IClassFix
         using var amr = city.Host.As("amr");
         using var consumer = city.Host.NewAgency("mm-review-list");
 
-        // Licences: only this test reports on them.
+        // amr's licences: only this test reports on them.
         var low = Flag("LIST-0001", "scope", "食品销售", "食品经营", "licence", Finding() with { Class = "minor_variant", Score = 0.55 }).Report.Id;
         city.Clock.Set(MismatchCityFixture.Start.AddMinutes(1));
         var high = Flag("LIST-0002", "scope", "餐饮服务", "药品零售", "licence", Finding() with { Class = "mis_keyed", Score = 0.97 }).Report.Id;
@@ -180,13 +204,13 @@ public sealed class MismatchReviewApiTests(MismatchCityFixture city) : IClassFix
         city.Clock.Set(new DateTimeOffset(2031, 10, 9, 9, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(HttpStatusCode.OK, (await Post(operatorClient, $"/api/mismatches/{middle}/confirmation")).Status);
 
-        var (_, all) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence");
-        var (_, checks) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence&source=check&sort=-score");
-        var (_, first) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence&status=awaiting_review&status=in_verification&source=check&sort=-score&limit=2");
-        var (_, second) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence&status=awaiting_review,in_verification&source=check&sort=-score&limit=2&offset=2");
-        var (_, keyed) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence&class=mis_keyed");
-        var (_, sure) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence&minScore=0.8&sort=reported");
-        var (_, fromConsumers) = await Get(operatorClient, "/api/mismatches?baseDatabase=licence&source=consumer");
+        var (_, all) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence");
+        var (_, checks) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence&source=check&sort=-score");
+        var (_, first) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence&status=awaiting_review&status=in_verification&source=check&sort=-score&limit=2");
+        var (_, second) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence&status=awaiting_review,in_verification&source=check&sort=-score&limit=2&offset=2");
+        var (_, keyed) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence&class=mis_keyed");
+        var (_, sure) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence&minScore=0.8&sort=reported");
+        var (_, fromConsumers) = await Get(operatorClient, "/api/mismatches?provider=amr&baseDatabase=licence&source=consumer");
         var (_, provider) = await Get(amr, "/api/mismatches?baseDatabase=licence");
 
         // Due first: the consumer's (due 10 October), the confirmed one (due 14 October), then those awaiting review.
