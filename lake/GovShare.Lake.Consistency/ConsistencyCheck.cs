@@ -108,6 +108,7 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
         var compared = new List<ComparedPair>();
         var tallies = new List<PairTally>();
         var rechecked = new List<(string BaseTable, string? KeysTable)>();
+        var misKeyed = new List<MisKeyedRecord>();
         var incremental = true;
         foreach (var group in providers.GroupBy(p => p.Table.QualifiedName))
         {
@@ -123,11 +124,13 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
             var scan = DifferenceScan.Run(connection, members, keys, divisions, progress, cancellationToken);
             compared.AddRange(scan.Pairs);
             tallies.AddRange(scan.Tallies);
+            misKeyed.AddRange(MisKeyedCheck.Run(connection, members, keys, progress, cancellationToken));
             rechecked.Add((group.Key, keys));
         }
 
         var classified = classifier.Classify([.. compared.Select(c => (c.Pair, c.Features))]);
-        WriteDifferences(connection, classified, rechecked, modelVersion, now);
+        var misKeyedPairs = misKeyed.Select(AsClassified).ToList();
+        WriteDifferences(connection, [.. classified, .. misKeyedPairs], rechecked, modelVersion, now);
         var authorities = providers.ToDictionary(p => p.DatasetId, p => p.Authoritative, StringComparer.Ordinal);
         var raised = 0;
         foreach (var item in classified.Where(c => c.Class == DifferenceClass.MaterialConflict && c.Score >= options.FlagThreshold))
@@ -139,10 +142,23 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
             }
         }
 
+        foreach (var (record, item) in misKeyed.Zip(misKeyedPairs))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var flag = new Flag(item, record.DatasetId, record.Key, record.Authority, record.SuggestedKey, record.Key, record.SuggestedKey, record.Reasons,
+                $"疑似错键：该记录的属性与{record.Authority}中代码为另一值的记录匹配（匹配权重 {record.Weight:F1}，可能性 {record.Probability:P0}）：{record.ExplanationZh}",
+                $"Possibly mis-keyed: the record's attributes match the {record.Authority} record of another key (match weight {record.Weight:F1}, " +
+                $"{record.Probability:P0} likely): {record.ExplanationEn}", "linkage", record.SuggestedKey);
+            if (raise(flag))
+            {
+                raised++;
+            }
+        }
+
         var versions = providers.ToDictionary(p => p.DatasetId, p => p.Snapshot.Version, StringComparer.Ordinal);
         WriteState(new CheckState(versions, modelVersion, now));
         return new CheckRun(now, modelVersion, incremental && previous is not null, tallies.Sum(t => t.SharedKeys), tallies.Sum(t => t.Compared.Values.Sum()),
-            classified.GroupBy(c => c.Class).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal), raised, versions, clock.Elapsed);
+            classified.Concat(misKeyedPairs).GroupBy(c => c.Class).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal), raised, versions, clock.Elapsed);
     }
 
     /// <summary>The flag of a classified pair: the side that is not the authority for the attribute is doubted.</summary>
@@ -161,6 +177,15 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
             : (pair.DatasetB, pair.ValueB, pair.DatasetA, pair.ValueA);
         return new Flag(item, entry, doubted, reference, referenceValue, TextNormaliser.Normalise(doubted), TextNormaliser.Normalise(referenceValue),
             reasons, DifferenceClassifier.Words(item, reasons, english: false), DifferenceClassifier.Words(item, reasons, english: true), modelVersion);
+    }
+
+    // A mis-keyed record as a classified pair of the key attribute: the authority's key beside the key delivered.
+    private static Classified AsClassified(MisKeyedRecord record)
+    {
+        var table = BaseDatabases.BaseDatabaseCatalog.Find(record.BaseTable)!;
+        return new Classified(
+            new ValuePair(record.BaseTable, record.Key, table.Key, AttributeKind.Code, record.Authority, record.SuggestedKey, record.DatasetId, record.Key),
+            DifferenceClass.MisKeyed, record.Probability, []);
     }
 
     // The keys to compare again in one base table: null for all of them (a provider not checked before), or a temporary

@@ -38,10 +38,13 @@ public sealed record TrainingOptions
 /// <param name="EvaluatedOn">What the held-out pairs were.</param>
 /// <param name="Elapsed">How long the whole run took.</param>
 /// <param name="Confusion">Held-out confusion counts: (true class, predicted class) → count.</param>
+/// <param name="MisKeyed">The held-out city's mistyped keys: how many there are, how many the linkage found with the right
+/// key, and how many records it called mis-keyed that are not.</param>
 public sealed record TrainingOutcome(
     DifferenceClassifier Classifier, IReadOnlyList<ClassMetrics> Model, IReadOnlyList<ClassMetrics> Naive,
     IReadOnlyDictionary<string, long> Training, IReadOnlyDictionary<string, long> HeldOut, (long Training, long HeldOut) Unlabelled,
-    IReadOnlyList<string> Sources, string EvaluatedOn, TimeSpan Elapsed, IReadOnlyDictionary<(string Truth, string Predicted), long> Confusion)
+    IReadOnlyList<string> Sources, string EvaluatedOn, TimeSpan Elapsed, IReadOnlyDictionary<(string Truth, string Predicted), long> Confusion,
+    (int Labelled, int Found, int Wrong) MisKeyed)
 {
     /// <summary>The metrics as stored beside the model.</summary>
     public ModelMetrics Metrics(string version, DateTimeOffset at) => new(version, at, Training, Sources, Model, EvaluatedOn);
@@ -62,8 +65,9 @@ public static class ModelTraining
         {
             var train = TrainingSet.From(GroundTruthCity.Build(Path.Combine(work, "train"), options.Persons, options.TrainSeed, log, cancellationToken),
                 divisions, m => log.WriteLine("  " + m), cancellationToken);
-            var test = TrainingSet.From(GroundTruthCity.Build(Path.Combine(work, "test"), options.Persons, options.TestSeed, log, cancellationToken),
-                divisions, m => log.WriteLine("  " + m), cancellationToken);
+            var testCity = GroundTruthCity.Build(Path.Combine(work, "test"), options.Persons, options.TestSeed, log, cancellationToken);
+            var test = TrainingSet.From(testCity, divisions, m => log.WriteLine("  " + m), cancellationToken);
+            var misKeyed = MisKeyedRate(testCity, log, cancellationToken);
             var examples = train.Pairs.Select(p => new LabelledFeatures(p.Compared.Features, p.Label)).Concat(options.Extra).ToList();
             log.WriteLine($"Training on {examples.Count:N0} examples ...");
             var classifier = DifferenceClassifier.Train(examples);
@@ -91,7 +95,8 @@ public static class ModelTraining
                 sources,
                 $"synthetic city, seed {options.TestSeed}, {options.Persons:N0} persons: {heldOut.Count:N0} differing pairs over {test.KeysCompared:N0} shared keys",
                 clock.Elapsed,
-                truth.Zip(predicted).GroupBy(p => (p.First, p.Second)).ToDictionary(g => g.Key, g => (long)g.LongCount()));
+                truth.Zip(predicted).GroupBy(p => (p.First, p.Second)).ToDictionary(g => g.Key, g => (long)g.LongCount()),
+                misKeyed);
         }
         finally
         {
@@ -100,6 +105,16 @@ public static class ModelTraining
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    // The mis-keyed check on the held-out city against its id_typo labels (key: the wrong key; value_a: the right one).
+    private static (int Labelled, int Found, int Wrong) MisKeyedRate(GroundTruthCity city, TextWriter log, CancellationToken cancellationToken)
+    {
+        using var connection = Engine.LakeDuckDb.OpenInMemory();
+        var found = MisKeyedCheck.Run(connection, CheckedProviders.Load(city.Layout, city.Store), null, m => log.WriteLine("  " + m), cancellationToken);
+        var labelled = city.Labels.Where(l => l.Label == DifferenceClass.MisKeyed).ToDictionary(l => l.Key, l => l.ValueA, StringComparer.Ordinal);
+        var right = found.Count(f => labelled.TryGetValue(f.Key, out var key) && key == f.SuggestedKey);
+        return (labelled.Count, right, found.Count - right);
     }
 
     private static bool IsAddedIdentical(LabelledPair pair) =>

@@ -41,6 +41,8 @@ public static class QualityReport
                 .Append(" |\n");
         }
 
+        var (labelled, found, wrong) = outcome.MisKeyed;
+        md.Append(CultureInfo.InvariantCulture, $"\nMis-keyed records (a mistyped ID number that still passes its check digit; found by linking the records whose key the authority does not hold to the authority's records): {found} of {labelled} found with the right key ({(labelled == 0 ? 1 : (double)found / labelled):P1}), {wrong} records wrongly called mis-keyed.\n");
         var conflict = outcome.Model.First(m => m.Class == DifferenceClass.MaterialConflict).F1;
         md.Append(CultureInfo.InvariantCulture, $"\nGoal (issue 8): material-conflict F1 ≥ 0.95 on data the model was not trained on — **{(conflict >= 0.95 ? "met" : "missed")}** ({F(conflict)}). ")
             .Append("The naive compare calls every difference that is not byte-identical a conflict: it finds every real conflict and buries it among the equivalent spellings, abbreviations and gaps.\n\n")
