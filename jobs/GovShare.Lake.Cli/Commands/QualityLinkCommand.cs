@@ -301,8 +301,8 @@ internal static class QualityLinkCommand
             (request.Output is { } file ? $"; written to {file}." : "."));
         if (skipped.Count > 0)
         {
-            error.WriteLine("warning: blocks over the cap were not compared; pairs found only there are missed. Add a --block rule that splits them, " +
-                "or raise --max-block-pairs.");
+            error.WriteLine("note: the blocks over the cap were compared only where another rule found the same pairs; to compare more, add a --block " +
+                "rule that splits them, or raise --max-block-pairs.");
         }
     }
 
