@@ -171,9 +171,9 @@ internal static class QualityLinkCommand
             fields.Add(field);
         }
 
-        if (fields.Count > 32)
+        if (fields.Count > LinkageInput.MaxFields)
         {
-            problem = $"at most 32 fields are compared, not {fields.Count}.";
+            problem = $"at most {LinkageInput.MaxFields} fields are compared, not {fields.Count}.";
             return false;
         }
 

@@ -4,15 +4,18 @@ namespace GovShare.Lake.Quality.Linkage;
 /// (normalised once, not at every comparison), so that a caller can stream a large file into it row by row.</summary>
 public sealed class LinkageInput
 {
+    /// <summary>The most fields a linkage compares (each pair's levels are packed two bits a field into 64 bits).</summary>
+    public const int MaxFields = LinkagePattern.MaxFields;
+
+    /// <summary>Values kept once however many records hold them (a sex, a birth date, a common name), up to this many
+    /// distinct values per field: a million records of 男 and 女 should not hold a million strings.</summary>
+    private const int PoolSize = 1 << 16;
+
     private readonly IFieldComparer[] _comparers;
     private readonly List<string> _ids = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly List<FieldValue[]> _values = [];
     private readonly Dictionary<string, string>[] _pools;
-
-    /// <summary>Values kept once however many records hold them (a sex, a birth date, a common name), up to this many
-    /// distinct values per field: a million records of 男 and 女 should not hold a million strings.</summary>
-    private const int PoolSize = 1 << 16;
 
     /// <summary>An empty side.</summary>
     /// <param name="name">What the side is called in messages (a file name).</param>
@@ -25,9 +28,9 @@ public sealed class LinkageInput
             throw new LakeException(LakeErrorKind.InvalidInput, "a linkage needs at least one field to compare.");
         }
 
-        if (fields.Count > LinkagePattern.MaxFields)
+        if (fields.Count > MaxFields)
         {
-            throw new LakeException(LakeErrorKind.InvalidInput, $"a linkage compares at most {LinkagePattern.MaxFields} fields, not {fields.Count}.");
+            throw new LakeException(LakeErrorKind.InvalidInput, $"a linkage compares at most {MaxFields} fields, not {fields.Count}.");
         }
 
         Name = name;
