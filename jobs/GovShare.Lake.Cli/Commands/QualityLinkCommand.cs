@@ -227,46 +227,46 @@ internal static class QualityLinkCommand
         var result = RecordLinker.Link(leftInput, rightInput, request.Options, progress, cancellationToken);
         progress.Clear();
 
-        var csv = Render(result, request.Explain, request.English);
         if (request.Output is { } file)
         {
+            // Written aside and renamed when complete, so that a failed run leaves no half file under the name.
             var partial = file + ".partial";
-            File.WriteAllText(partial, csv, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            using (var writer = new StreamWriter(partial, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16))
+            {
+                WritePairs(writer, result, request.Explain, request.English);
+            }
+
             File.Move(partial, file, overwrite: true);
         }
         else
         {
-            console.Out.Write(csv);
+            WritePairs(console.Out, result, request.Explain, request.English);
         }
 
         WriteSummary(console.Error, request, leftSide, rightSide, fields, inferred, result);
         return ExitCodes.Success;
     }
 
-    private static string Render(LinkageResult result, bool explain, bool english)
+    private static void WritePairs(TextWriter output, LinkageResult result, bool explain, bool english)
     {
-        var csv = new StringBuilder();
-        csv.Append("left_id,right_id,match_weight,probability,top_fields").Append(explain ? ",explanation\n" : "\n");
+        output.Write("left_id,right_id,match_weight,probability,top_fields" + (explain ? ",explanation\n" : "\n"));
+        var line = new StringBuilder();
         foreach (var pair in result.Pairs)
         {
-            csv.Append(Quote(pair.LeftId)).Append(',')
-                .Append(Quote(pair.RightId)).Append(',')
+            line.Clear()
+                .Append(QueryOutput.Csv(pair.LeftId)).Append(',')
+                .Append(QueryOutput.Csv(pair.RightId)).Append(',')
                 .Append(pair.Weight.ToString("0.00", CultureInfo.InvariantCulture)).Append(',')
                 .Append(pair.Probability.ToString("0.000000", CultureInfo.InvariantCulture)).Append(',')
-                .Append(Quote(LinkageExplanation.TopFields(pair)));
+                .Append(QueryOutput.Csv(LinkageExplanation.TopFields(pair)));
             if (explain)
             {
-                csv.Append(',').Append(Quote(LinkageExplanation.Explain(pair, english)));
+                line.Append(',').Append(QueryOutput.Csv(LinkageExplanation.Explain(pair, english)));
             }
 
-            csv.Append('\n');
+            output.Write(line.Append('\n'));
         }
-
-        return csv.ToString();
     }
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     /// <summary>What was compared, what EM estimated and what was linked, in words, on standard error.</summary>
     private static void WriteSummary(TextWriter error, LinkRequest request, Side left, Side right, List<LinkageField> fields, bool[] inferred,
