@@ -43,7 +43,7 @@ internal static class QualityLinkCommand
         };
         var block = new Option<string[]>("--block")
         {
-            Description = "A blocking rule (repeatable): only pairs agreeing on it are compared, FIELD[:initial|:year] joined by '+', e.g. " +
+            Description = "A blocking rule (repeatable): only pairs agreeing on it are compared, FIELD[:initial|:year] joined by '+' (FIELD as A.csv names it), e.g. " +
                 "出生日期 or 姓名:initial+出生日期:year. Default: each code and date field, the name with the birth year, the name, each text field.",
             HelpName = "RULE",
         };
@@ -108,6 +108,24 @@ internal static class QualityLinkCommand
                 && parsedTypes.Count != parsedFields.Count)
             {
                 result.AddError($"--types gives {parsedTypes.Count} type(s) for {parsedFields.Count} field(s); give one per field, in --fields order.");
+            }
+
+            if (ApiOptions.Given(result, fields) is { } named && TryParseFields(named, out var columns, out _) && ApiOptions.Given(result, block) is { } rules)
+            {
+                foreach (var rule in rules)
+                {
+                    try
+                    {
+                        foreach (var part in BlockingRule.Parse(rule).Parts.Where(part => columns.All(c => c.Left != part.Field)))
+                        {
+                            result.AddError($"--block {rule}: '{part.Field}' is not one of --fields (name a field by its column in A.csv).");
+                        }
+                    }
+                    catch (LakeException)
+                    {
+                        // The option's own validator reports a rule that does not parse.
+                    }
+                }
             }
 
             if (ApiOptions.Given(result, english) && !ApiOptions.Given(result, explain))
