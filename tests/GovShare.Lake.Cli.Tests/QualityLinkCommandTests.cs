@@ -48,7 +48,7 @@ public sealed class QualityLinkCommandTests : IDisposable
 
         var chinese = await Link(left, right, "--explain");
         var english = await Link(left, right, "--explain", "--english", "--types", "name,auto,date,code,text");
-        var strict = await Link(left, right, "--threshold", "40");
+        var strict = await Link(left, right, "--threshold", "40", "--block", "出生日期", "--block", "联系电话");
 
         Assert.Equal(0, chinese.ExitCode);
         Assert.Equal("left_id,right_id,match_weight,probability,top_fields,explanation", chinese.OutLines[0]);
@@ -59,6 +59,7 @@ public sealed class QualityLinkCommandTests : IDisposable
         Assert.Equal(0, strict.ExitCode);
         Assert.InRange(strict.OutLines.Length, 2, chinese.OutLines.Length - 1);
         Assert.Contains("at match weight +40.0 or more (--threshold)", strict.Error, StringComparison.Ordinal);
+        Assert.Matches(@"by blocking rule: 出生日期 [\d,]+; 联系电话 [\d,]+\.", strict.Error);
     }
 
     [Fact]
@@ -112,10 +113,13 @@ public sealed class QualityLinkCommandTests : IDisposable
         var unknown = await Link(left, right, "--types", "name,auto,date,phone,text");
         var badField = await CliRunner.RunInProcessAsync(["quality", "link", "--left", left, "--right", right, "--left-id", "编号", "--right-id", "record_no", "--fields", "姓名=xm=x"]);
 
-        Assert.Equal((2, 2, 2), (count.ExitCode, unknown.ExitCode, badField.ExitCode));
+        var badBlock = await Link(left, right, "--block", "姓名:initial+xm:year");
+
+        Assert.Equal((2, 2, 2, 2), (count.ExitCode, unknown.ExitCode, badField.ExitCode, badBlock.ExitCode));
         Assert.Contains("--types gives 2 type(s) for 5 field(s)", count.Error, StringComparison.Ordinal);
         Assert.Contains("'phone' is not a type: use name, date, code, text or auto.", unknown.Error, StringComparison.Ordinal);
         Assert.Contains("'姓名=xm=x' is not a column", badField.Error, StringComparison.Ordinal);
+        Assert.Contains("--block 姓名:initial+xm:year: 'xm' is not one of --fields (name a field by its column in A.csv).", badBlock.Error, StringComparison.Ordinal);
     }
 
     [Fact]

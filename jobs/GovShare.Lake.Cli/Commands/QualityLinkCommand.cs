@@ -43,7 +43,7 @@ internal static class QualityLinkCommand
         };
         var block = new Option<string[]>("--block")
         {
-            Description = "A blocking rule (repeatable): only pairs agreeing on it are compared, FIELD[:initial|:year] joined by '+', e.g. " +
+            Description = "A blocking rule (repeatable): only pairs agreeing on it are compared, FIELD[:initial|:year] joined by '+' (FIELD as A.csv names it), e.g. " +
                 "出生日期 or 姓名:initial+出生日期:year. Default: each code and date field, the name with the birth year, the name, each text field.",
             HelpName = "RULE",
         };
@@ -110,6 +110,24 @@ internal static class QualityLinkCommand
                 result.AddError($"--types gives {parsedTypes.Count} type(s) for {parsedFields.Count} field(s); give one per field, in --fields order.");
             }
 
+            if (ApiOptions.Given(result, fields) is { } named && TryParseFields(named, out var columns, out _) && ApiOptions.Given(result, block) is { } rules)
+            {
+                foreach (var rule in rules)
+                {
+                    try
+                    {
+                        foreach (var part in BlockingRule.Parse(rule).Parts.Where(part => columns.All(c => c.Left != part.Field)))
+                        {
+                            result.AddError($"--block {rule}: '{part.Field}' is not one of --fields (name a field by its column in A.csv).");
+                        }
+                    }
+                    catch (LakeException)
+                    {
+                        // The option's own validator reports a rule that does not parse.
+                    }
+                }
+            }
+
             if (ApiOptions.Given(result, english) && !ApiOptions.Given(result, explain))
             {
                 result.AddError("--english applies to --explain only.");
@@ -171,9 +189,9 @@ internal static class QualityLinkCommand
             fields.Add(field);
         }
 
-        if (fields.Count > 32)
+        if (fields.Count > LinkageInput.MaxFields)
         {
-            problem = $"at most 32 fields are compared, not {fields.Count}.";
+            problem = $"at most {LinkageInput.MaxFields} fields are compared, not {fields.Count}.";
             return false;
         }
 
@@ -227,46 +245,46 @@ internal static class QualityLinkCommand
         var result = RecordLinker.Link(leftInput, rightInput, request.Options, progress, cancellationToken);
         progress.Clear();
 
-        var csv = Render(result, request.Explain, request.English);
         if (request.Output is { } file)
         {
+            // Written aside and renamed when complete, so that a failed run leaves no half file under the name.
             var partial = file + ".partial";
-            File.WriteAllText(partial, csv, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            using (var writer = new StreamWriter(partial, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16))
+            {
+                WritePairs(writer, result, request.Explain, request.English);
+            }
+
             File.Move(partial, file, overwrite: true);
         }
         else
         {
-            console.Out.Write(csv);
+            WritePairs(console.Out, result, request.Explain, request.English);
         }
 
         WriteSummary(console.Error, request, leftSide, rightSide, fields, inferred, result);
         return ExitCodes.Success;
     }
 
-    private static string Render(LinkageResult result, bool explain, bool english)
+    private static void WritePairs(TextWriter output, LinkageResult result, bool explain, bool english)
     {
-        var csv = new StringBuilder();
-        csv.Append("left_id,right_id,match_weight,probability,top_fields").Append(explain ? ",explanation\n" : "\n");
+        output.Write("left_id,right_id,match_weight,probability,top_fields" + (explain ? ",explanation\n" : "\n"));
+        var line = new StringBuilder();
         foreach (var pair in result.Pairs)
         {
-            csv.Append(Quote(pair.LeftId)).Append(',')
-                .Append(Quote(pair.RightId)).Append(',')
+            line.Clear()
+                .Append(QueryOutput.Csv(pair.LeftId)).Append(',')
+                .Append(QueryOutput.Csv(pair.RightId)).Append(',')
                 .Append(pair.Weight.ToString("0.00", CultureInfo.InvariantCulture)).Append(',')
                 .Append(pair.Probability.ToString("0.000000", CultureInfo.InvariantCulture)).Append(',')
-                .Append(Quote(LinkageExplanation.TopFields(pair)));
+                .Append(QueryOutput.Csv(LinkageExplanation.TopFields(pair)));
             if (explain)
             {
-                csv.Append(',').Append(Quote(LinkageExplanation.Explain(pair, english)));
+                line.Append(',').Append(QueryOutput.Csv(LinkageExplanation.Explain(pair, english)));
             }
 
-            csv.Append('\n');
+            output.Write(line.Append('\n'));
         }
-
-        return csv.ToString();
     }
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     /// <summary>What was compared, what EM estimated and what was linked, in words, on standard error.</summary>
     private static void WriteSummary(TextWriter error, LinkRequest request, Side left, Side right, List<LinkageField> fields, bool[] inferred,
@@ -301,8 +319,8 @@ internal static class QualityLinkCommand
             (request.Output is { } file ? $"; written to {file}." : "."));
         if (skipped.Count > 0)
         {
-            error.WriteLine("warning: blocks over the cap were not compared; pairs found only there are missed. Add a --block rule that splits them, " +
-                "or raise --max-block-pairs.");
+            error.WriteLine("note: the blocks over the cap were compared only where another rule found the same pairs; to compare more, add a --block " +
+                "rule that splits them, or raise --max-block-pairs.");
         }
     }
 

@@ -211,7 +211,7 @@ internal sealed class CodeComparer : IFieldComparer
             return Comparison.Equal;
         }
 
-        if (Math.Min(a.Length, b.Length) < MinimumCloseLength || Math.Abs(a.Length - b.Length) > 1)
+        if (Math.Min(a.Length, b.Length) < MinimumCloseLength || !MayBeOneEditApart(a, b))
         {
             return Comparison.Differs;
         }
@@ -224,6 +224,26 @@ internal sealed class CodeComparer : IFieldComparer
         return InterimText.DamerauLevenshtein(a, b) <= 1
             ? new Comparison(ComparisonLevel.Close, ComparisonReason.OneCharacterDifferent)
             : Comparison.Differs;
+    }
+
+    /// <summary>A quick necessary condition for one edit: without their common start and end, neither code has more
+    /// than two characters left. Most compared pairs have unrelated codes, and the edit distance is the costly part.</summary>
+    private static bool MayBeOneEditApart(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 1)
+        {
+            return false;
+        }
+
+        var prefix = a.AsSpan().CommonPrefixLength(b);
+        var shorter = Math.Min(a.Length, b.Length);
+        var suffix = 0;
+        while (suffix < shorter - prefix && a[^(suffix + 1)] == b[^(suffix + 1)])
+        {
+            suffix++;
+        }
+
+        return a.Length - prefix - suffix <= 2 && b.Length - prefix - suffix <= 2;
     }
 }
 

@@ -232,74 +232,130 @@ internal static class InterimText
     }
 
     /// <summary>Jaccard similarity of the two texts' word sets: words are split at blanks and punctuation, and a run of
-    /// Han characters (written without spaces) counts as its overlapping character pairs.</summary>
+    /// Han characters (written without spaces) counts as its overlapping character pairs. Words are compared by a
+    /// 64-bit hash, without allocating: linkage calls this for every compared pair of addresses.</summary>
     internal static double TokenJaccard(string a, string b)
     {
-        var left = Tokens(a);
-        var right = Tokens(b);
-        if (left.Count == 0 && right.Count == 0)
+        Span<ulong> left = a.Length <= 256 ? stackalloc ulong[a.Length + 1] : new ulong[a.Length + 1];
+        Span<ulong> right = b.Length <= 256 ? stackalloc ulong[b.Length + 1] : new ulong[b.Length + 1];
+        var leftCount = Tokens(a, left);
+        var rightCount = Tokens(b, right);
+        if (leftCount == 0 && rightCount == 0)
         {
             return 1;
         }
 
-        var shared = left.Count(right.Contains);
-        return (double)shared / (left.Count + right.Count - shared);
-    }
-
-    private static HashSet<string> Tokens(string text)
-    {
-        var tokens = new HashSet<string>(StringComparer.Ordinal);
-        var word = new StringBuilder();
-        var han = new StringBuilder();
-        void Flush()
+        int i = 0, j = 0, shared = 0;
+        while (i < leftCount && j < rightCount)
         {
-            if (word.Length > 0)
+            if (left[i] == right[j])
             {
-                tokens.Add(word.ToString().ToLowerInvariant());
-                word.Clear();
+                shared++;
+                i++;
+                j++;
             }
-
-            if (han.Length == 1)
+            else if (left[i] < right[j])
             {
-                tokens.Add(han.ToString());
-            }
-
-            for (var i = 0; i + 1 < han.Length; i++)
-            {
-                tokens.Add(han.ToString(i, 2));
-            }
-
-            han.Clear();
-        }
-
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
-        {
-            if (IsHan(c))
-            {
-                if (word.Length > 0)
-                {
-                    Flush();
-                }
-
-                han.Append(Simplified.TryGetValue(c, out var simple) ? simple : c);
-            }
-            else if (char.IsLetterOrDigit(c))
-            {
-                if (han.Length > 0)
-                {
-                    Flush();
-                }
-
-                word.Append(c);
+                i++;
             }
             else
             {
-                Flush();
+                j++;
             }
         }
 
-        Flush();
-        return tokens;
+        return (double)shared / (leftCount + rightCount - shared);
+    }
+
+    /// <summary>The text's distinct word hashes, sorted, into <paramref name="tokens"/> (at most one per character,
+    /// plus one); returns how many.</summary>
+    private static int Tokens(string text, Span<ulong> tokens)
+    {
+        const ulong Offset = 14695981039346656037UL;
+        const ulong Prime = 1099511628211UL;
+        var count = 0;
+        var word = Offset;
+        var wordLength = 0;
+        var previousHan = '\0';
+        var hanRun = 0;
+        foreach (var raw in text)
+        {
+            var c = Fold(raw);
+            if (IsHan(c))
+            {
+                if (wordLength > 0)
+                {
+                    tokens[count++] = word;
+                    (word, wordLength) = (Offset, 0);
+                }
+
+                if (hanRun > 0)
+                {
+                    tokens[count++] = (((Offset ^ previousHan) * Prime) ^ c) * Prime;
+                }
+
+                previousHan = c;
+                hanRun++;
+            }
+            else
+            {
+                if (hanRun == 1)
+                {
+                    tokens[count++] = (Offset ^ previousHan) * Prime;
+                }
+
+                hanRun = 0;
+                if (char.IsLetterOrDigit(c))
+                {
+                    word = (word ^ char.ToLowerInvariant(c)) * Prime;
+                    wordLength++;
+                }
+                else if (wordLength > 0)
+                {
+                    tokens[count++] = word;
+                    (word, wordLength) = (Offset, 0);
+                }
+            }
+        }
+
+        if (hanRun == 1)
+        {
+            tokens[count++] = (Offset ^ previousHan) * Prime;
+        }
+
+        if (wordLength > 0)
+        {
+            tokens[count++] = word;
+        }
+
+        var found = tokens[..count];
+        found.Sort();
+        var distinct = 0;
+        for (var k = 0; k < found.Length; k++)
+        {
+            if (k == 0 || found[k] != found[k - 1])
+            {
+                found[distinct++] = found[k];
+            }
+        }
+
+        return distinct;
+    }
+
+    /// <summary>Full-width forms to ASCII and traditional name and address characters to simplified, one character at a time.</summary>
+    private static char Fold(char c)
+    {
+        if (c < '\u3400')
+        {
+            return c;
+        }
+
+        if (c is >= '\uFF01' and <= '\uFF5E')
+        {
+            return (char)(c - 0xFEE0);
+        }
+
+        return Simplified.TryGetValue(c, out var simple) ? simple : c;
     }
 
     private static bool IsHan(char c) => c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF');

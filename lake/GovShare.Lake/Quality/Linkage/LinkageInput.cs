@@ -4,10 +4,18 @@ namespace GovShare.Lake.Quality.Linkage;
 /// (normalised once, not at every comparison), so that a caller can stream a large file into it row by row.</summary>
 public sealed class LinkageInput
 {
+    /// <summary>The most fields a linkage compares (each pair's levels are packed two bits a field into 64 bits).</summary>
+    public const int MaxFields = LinkagePattern.MaxFields;
+
+    /// <summary>Values kept once however many records hold them (a sex, a birth date, a common name), up to this many
+    /// distinct values per field: a million records of 男 and 女 should not hold a million strings.</summary>
+    private const int PoolSize = 1 << 16;
+
     private readonly IFieldComparer[] _comparers;
     private readonly List<string> _ids = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly List<FieldValue[]> _values = [];
+    private readonly Dictionary<string, string>[] _pools;
 
     /// <summary>An empty side.</summary>
     /// <param name="name">What the side is called in messages (a file name).</param>
@@ -20,14 +28,15 @@ public sealed class LinkageInput
             throw new LakeException(LakeErrorKind.InvalidInput, "a linkage needs at least one field to compare.");
         }
 
-        if (fields.Count > LinkagePattern.MaxFields)
+        if (fields.Count > MaxFields)
         {
-            throw new LakeException(LakeErrorKind.InvalidInput, $"a linkage compares at most {LinkagePattern.MaxFields} fields, not {fields.Count}.");
+            throw new LakeException(LakeErrorKind.InvalidInput, $"a linkage compares at most {MaxFields} fields, not {fields.Count}.");
         }
 
         Name = name;
         Fields = [.. fields];
         _comparers = [.. fields.Select(f => IFieldComparer.For(f.Type))];
+        _pools = [.. fields.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal))];
     }
 
     /// <summary>What the side is called in messages.</summary>
@@ -62,7 +71,8 @@ public sealed class LinkageInput
         var prepared = new FieldValue[_comparers.Length];
         for (var f = 0; f < prepared.Length; f++)
         {
-            prepared[f] = _comparers[f].Prepare(values[f]);
+            var value = _comparers[f].Prepare(values[f]);
+            prepared[f] = value with { Text = Pooled(f, value.Text), Key = value.Key == value.Text ? Pooled(f, value.Text) : value.Key };
         }
 
         _index.Add(id, _ids.Count);
@@ -72,6 +82,27 @@ public sealed class LinkageInput
     }
 
     internal FieldValue[] ValuesAt(int index) => _values[index];
+
+    private string? Pooled(int field, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var pool = _pools[field];
+        if (pool.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        if (pool.Count < PoolSize)
+        {
+            pool.Add(text, text);
+        }
+
+        return text;
+    }
 
     internal IFieldComparer ComparerOf(int field) => _comparers[field];
 }

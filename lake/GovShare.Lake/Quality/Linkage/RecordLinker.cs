@@ -78,8 +78,9 @@ public readonly record struct LinkageProgress(string Stage, long Pairs);
 
 /// <summary>Fellegi-Sunter record linkage: blocking, comparison of every candidate pair field by field, m and u
 /// estimated by EM, match weights, and a one-to-one assignment above a threshold.</summary>
-/// <remarks>Memory grows with the records and the candidate pairs (12 bytes a pair), never with left × right: the
-/// blocking rules and their cap keep the pairs near-linear in the records.</remarks>
+/// <remarks>Memory grows with the records and with the compared pairs (12 bytes a pair), never with left × right; the
+/// blocking rules and their cap decide how many pairs there are (<see cref="LinkageResult.Blocking"/> says how many
+/// each rule gave).</remarks>
 public static class RecordLinker
 {
     private const int ProgressEvery = 1 << 18;
@@ -165,6 +166,11 @@ public static class RecordLinker
     /// linked pair (for a reviewer asking why two records were not linked).</summary>
     public static LinkedPair Describe(LinkageInput left, LinkageInput right, int leftIndex, int rightIndex, LinkageModel model)
     {
+        if (!left.Fields.SequenceEqual(right.Fields) || !left.Fields.SequenceEqual(model.Fields.Select(f => f.Field)))
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, $"{left.Name}, {right.Name} and the model must have the same fields.");
+        }
+
         var a = left.ValuesAt(leftIndex);
         var b = right.ValuesAt(rightIndex);
         var contributions = new List<FieldContribution>(a.Length);
