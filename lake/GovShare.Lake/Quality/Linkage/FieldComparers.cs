@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using GovShare.Lake.Quality.Normalisation;
+
 namespace GovShare.Lake.Quality.Linkage;
 
 /// <summary>How two records' values of a field compare. The model estimates how often each level occurs among
@@ -103,8 +105,8 @@ internal sealed class NameComparer : IFieldComparer
 
     public FieldValue Prepare(string? raw)
     {
-        var text = InterimText.Normalise(raw);
-        return string.IsNullOrEmpty(text) ? default : new FieldValue(text.ToLowerInvariant(), InterimText.Of(text));
+        var text = TextNormaliser.Normalise(raw);
+        return string.IsNullOrEmpty(text) ? default : new FieldValue(text.ToLowerInvariant(), PinyinKey.Of(text));
     }
 
     public Comparison Compare(in FieldValue left, in FieldValue right)
@@ -124,7 +126,7 @@ internal sealed class NameComparer : IFieldComparer
             return new Comparison(ComparisonLevel.Close, ComparisonReason.SamePinyin, 1);
         }
 
-        var similarity = InterimText.JaroWinkler(left.Text!, right.Text!);
+        var similarity = Similarity.JaroWinkler(left.Text!, right.Text!);
         return similarity >= CloseSimilarity
             ? new Comparison(ComparisonLevel.Close, ComparisonReason.SimilarSpelling, similarity)
             : Comparison.Differs;
@@ -138,7 +140,7 @@ internal sealed class DateComparer : IFieldComparer
     public static readonly DateComparer Instance = new();
 
     public FieldValue Prepare(string? raw) =>
-        InterimText.TryParse(raw, out var date)
+        DateForms.TryParse(raw, out var date)
             ? new FieldValue(date.ToString("yyyyMMdd", CultureInfo.InvariantCulture), Date: date)
             : default;
 
@@ -154,12 +156,12 @@ internal sealed class DateComparer : IFieldComparer
             return Comparison.Equal;
         }
 
-        if (InterimText.IsDigitTransposition(left.Text!, right.Text!))
+        if (Similarity.IsDigitTransposition(left.Text!, right.Text!))
         {
             return new Comparison(ComparisonLevel.Close, ComparisonReason.DigitsTransposed);
         }
 
-        if (InterimText.IsDateTransposition(left.Date, right.Date))
+        if (Similarity.IsDateTransposition(left.Date, right.Date))
         {
             return new Comparison(ComparisonLevel.Close, ComparisonReason.DayMonthSwapped);
         }
@@ -187,7 +189,7 @@ internal sealed class CodeComparer : IFieldComparer
 
     public FieldValue Prepare(string? raw)
     {
-        var text = InterimText.Normalise(raw);
+        var text = TextNormaliser.Normalise(raw);
         if (string.IsNullOrEmpty(text))
         {
             return default;
@@ -216,12 +218,12 @@ internal sealed class CodeComparer : IFieldComparer
             return Comparison.Differs;
         }
 
-        if (InterimText.IsDigitTransposition(a, b))
+        if (Similarity.IsDigitTransposition(a, b))
         {
             return new Comparison(ComparisonLevel.Close, ComparisonReason.DigitsTransposed);
         }
 
-        return InterimText.DamerauLevenshtein(a, b) <= 1
+        return Similarity.DamerauLevenshtein(a, b) <= 1
             ? new Comparison(ComparisonLevel.Close, ComparisonReason.OneCharacterDifferent)
             : Comparison.Differs;
     }
@@ -257,7 +259,7 @@ internal sealed class TextComparer : IFieldComparer
 
     public FieldValue Prepare(string? raw)
     {
-        var text = InterimText.Normalise(raw);
+        var text = TextNormaliser.Normalise(raw);
         return string.IsNullOrEmpty(text) ? default : new FieldValue(text.ToLowerInvariant());
     }
 
@@ -273,7 +275,7 @@ internal sealed class TextComparer : IFieldComparer
             return Comparison.Equal;
         }
 
-        var overlap = InterimText.TokenJaccard(left.Text!, right.Text!);
+        var overlap = Similarity.TokenJaccard(left.Text!, right.Text!);
         return overlap >= CloseOverlap ? new Comparison(ComparisonLevel.Close, ComparisonReason.WordsShared, overlap) : Comparison.Differs;
     }
 }

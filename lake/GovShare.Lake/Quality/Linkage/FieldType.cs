@@ -1,3 +1,5 @@
+using GovShare.Lake.Quality.Normalisation;
+
 namespace GovShare.Lake.Quality.Linkage;
 
 /// <summary>How a field's values are compared.</summary>
@@ -38,14 +40,14 @@ public static class FieldTypes
         int values = 0, dates = 0, codes = 0, names = 0;
         foreach (var raw in sample)
         {
-            var value = InterimText.Normalise(raw);
+            var value = TextNormaliser.Normalise(raw);
             if (string.IsNullOrEmpty(value))
             {
                 continue;
             }
 
             values++;
-            if (InterimText.TryParse(value, out _))
+            if (DateForms.TryParse(value, out _))
             {
                 dates++;
             }
