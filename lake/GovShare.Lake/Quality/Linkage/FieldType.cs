@@ -47,12 +47,13 @@ public static class FieldTypes
             }
 
             values++;
-            if (DateForms.TryParse(value, out _))
+            if (DateForms.TryParse(raw, out _))
             {
                 dates++;
             }
 
-            if (IsCode(value))
+            // The normaliser lower-cases; a code's letters are upper case as written.
+            if (IsCode(value.ToUpperInvariant()))
             {
                 codes++;
             }

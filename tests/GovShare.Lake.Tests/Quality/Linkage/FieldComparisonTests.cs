@@ -27,7 +27,8 @@ public sealed class FieldComparisonTests
 
     [Theory]
     [InlineData("张伟", "张伟", ComparisonLevel.Exact, ComparisonReason.Equal)]
-    [InlineData("张伟", "張偉", ComparisonLevel.Close, ComparisonReason.SamePinyin)]
+    [InlineData("张伟", "張偉", ComparisonLevel.Exact, ComparisonReason.Equal)]
+    [InlineData("张伟", "张玮", ComparisonLevel.Close, ComparisonReason.SamePinyin)]
     [InlineData("Zhang Wei", "zhang  wei", ComparisonLevel.Exact, ComparisonReason.Equal)]
     [InlineData("Zhang Weiming", "Zhang Weimin", ComparisonLevel.Close, ComparisonReason.SimilarSpelling)]
     [InlineData("张伟", "张强", ComparisonLevel.Different, ComparisonReason.Differs)]
