@@ -41,13 +41,16 @@ public sealed record JobsOptions
     /// <summary>The difference classifier's retraining on the reviewers' verdicts (default Sundays 04:30).</summary>
     public string Retraining { get; init; } = "30 4 * * 0";
 
+    /// <summary>Provider feed anomalies: every committed delivery not judged yet against its entry's history (default every 15 minutes).</summary>
+    public string Anomalies { get; init; } = "*/15 * * * *";
+
     /// <summary>Days of table history the nightly vacuum keeps (default 30): <c>asOf</c> queries and theme changes
     /// <c>since</c> a version older than this can no longer be read.</summary>
     public int VacuumRetentionDays { get; init; } = 30;
 
     /// <summary>Problems with the values.</summary>
     public IReadOnlyList<string> Validate() =>
-        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance), (nameof(Backup), Backup), (nameof(Consistency), Consistency), (nameof(Retraining), Retraining) }
+        new[] { (nameof(Freshness), Freshness), (nameof(Inbox), Inbox), (nameof(Webhooks), Webhooks), (nameof(Deadlines), Deadlines), (nameof(Maintenance), Maintenance), (nameof(Backup), Backup), (nameof(Consistency), Consistency), (nameof(Retraining), Retraining), (nameof(Anomalies), Anomalies) }
             .Where(p => !FreshnessRules.TryParseCron(p.Item2, out _))
             .Select(p => $"Jobs:{p.Item1} '{p.Item2}' is not a cron expression (minute hour day month weekday).")
             .Concat(VacuumRetentionDays is < 7 or > 3650 ? [$"Jobs:VacuumRetentionDays is {VacuumRetentionDays}; use 7 to 3650."] : [])
@@ -102,6 +105,7 @@ public static class JobsSetup
             manager.AddOrUpdate<PlatformJobs>("maintenance", jobs => jobs.Maintain(), options.Maintenance, china);
             manager.AddOrUpdate<PlatformJobs>("consistency", jobs => jobs.CheckConsistency(), options.Consistency, china);
             manager.AddOrUpdate<PlatformJobs>("retraining", jobs => jobs.RetrainClassifier(), options.Retraining, china);
+            manager.AddOrUpdate<PlatformJobs>("anomalies", jobs => jobs.CheckFeedAnomalies(), options.Anomalies, china);
             if (options.BackupTarget is { Length: > 0 })
             {
                 manager.AddOrUpdate<PlatformJobs>("backup", jobs => jobs.BackUp(), options.Backup, china);

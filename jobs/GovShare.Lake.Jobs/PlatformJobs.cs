@@ -107,6 +107,21 @@ public sealed class PlatformJobs(
             $"{(run.Incremental ? "incremental" : "full")}: {run.KeysCompared} keys, {run.ByClass.Values.Sum()} differences, {run.Raised} raised, model {run.ModelVersion}");
     });
 
+    /// <summary>Provider feed anomalies: each committed delivery not judged yet against its entry's own history; the provider and
+    /// the operator are told of each anomaly once.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(0)]
+    public void CheckFeedAnomalies() => Recorder.Run("anomalies", () =>
+    {
+        var run = new Quality.FeedAnomalyCheck(store, Notifier, clock, audit).Run();
+        if (run.Notifications.Any(n => n.WebhookStatus == "pending"))
+        {
+            background.Enqueue<PlatformJobs>(jobs => jobs.DeliverWebhooks());
+        }
+
+        return run.ToString();
+    });
+
     /// <summary>Weekly: a new difference classifier trained on the synthetic city and the reviewers' verdicts, put in use
     /// only when it does at least as well on the held-out city.</summary>
     [AutomaticRetry(Attempts = 0)]

@@ -116,6 +116,7 @@ public static class QueryApiHost
         app.MapOperationsApi();
         app.MapScorecardsApi();
         app.MapMismatchApi();
+        app.MapFeedAnomaliesApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -14,6 +14,7 @@ internal static class QualityCommand
         quality.Subcommands.Add(QualityModelCommands.Train(console));
         quality.Subcommands.Add(QualityModelCommands.Evaluate(console));
         quality.Subcommands.Add(QualityLinkCommand.Create(console));
+        quality.Subcommands.Add(QualityAnomaliesCommand.Create(console));
         return quality;
     }
 }

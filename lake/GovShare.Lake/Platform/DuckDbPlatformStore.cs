@@ -224,6 +224,37 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
                 verdict_at = CASE WHEN status IN ('corrected', 'rejected')
                     THEN make_timestamp(epoch_us(TRY_CAST(regexp_replace(json_extract_string(document, '$.resolvedAt'), '(\.[0-9]{6})[0-9]+', '\1') AS TIMESTAMPTZ))) END;
             """),
+        (12, "feed anomalies", """
+            -- Deliveries far outside their entry's own history (Quality.FeedAnomalies): one row per batch and metric, whatever
+            -- how often the check runs; notified once the provider and the operator were told.
+            CREATE TABLE feed_anomalies (
+                id VARCHAR PRIMARY KEY,
+                entry_id VARCHAR NOT NULL,
+                agency VARCHAR NOT NULL,
+                batch_id VARCHAR NOT NULL,
+                metric VARCHAR NOT NULL,
+                value DOUBLE NOT NULL,
+                median DOUBLE NOT NULL,
+                mad DOUBLE NOT NULL,
+                score DOUBLE NOT NULL,
+                direction VARCHAR NOT NULL,
+                delivered_at TIMESTAMP NOT NULL,
+                detected_at TIMESTAMP NOT NULL,
+                reason_zh VARCHAR NOT NULL,
+                reason_en VARCHAR NOT NULL,
+                notified BOOLEAN NOT NULL,
+                UNIQUE (batch_id, metric));
+            CREATE INDEX feed_anomalies_agency ON feed_anomalies (agency, detected_at);
+            -- Which deliveries the check has judged: their figures at once, their mismatch window once it closed. Deliveries
+            -- committed before this migration count as judged (told today of a delivery months old, a provider could do nothing).
+            CREATE TABLE feed_judgements (
+                batch_id VARCHAR PRIMARY KEY,
+                dataset_id VARCHAR NOT NULL,
+                figures_at TIMESTAMP,
+                window_at TIMESTAMP);
+            INSERT INTO feed_judgements SELECT DISTINCT ON (batch_id) batch_id, dataset_id, now()::TIMESTAMP, now()::TIMESTAMP
+                FROM deliveries WHERE status = 'committed';
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>

@@ -225,4 +225,20 @@ public interface IPlatformStore
     /// <summary>The newest production time any committed delivery of a dataset carried, or null (none yet): what the
     /// next delivery's late records are counted from.</summary>
     DateTimeOffset? NewestProduction(string datasetId);
+
+    /// <summary>Committed deliveries (not the same file again) as the feed-anomaly check judges them, by entry, oldest first:
+    /// every one of <paramref name="datasetId"/>, or (null) of every entry with a delivery whose figures are not judged yet or
+    /// whose mismatch window closed by <paramref name="now"/> and is not judged yet.</summary>
+    IReadOnlyList<Quality.FeedDelivery> FeedDeliveries(DateTimeOffset now, string? datasetId = null);
+
+    /// <summary>Records in one transaction the parts of deliveries judged and the anomalies found; an anomaly already recorded
+    /// (the same batch and metric) is kept as it is. Returns the anomalies newly recorded.</summary>
+    IReadOnlyList<Quality.FeedAnomaly> RecordFeedJudgements(IReadOnlyList<Quality.FeedJudgement> judgements, IReadOnlyList<Quality.FeedAnomaly> anomalies);
+
+    /// <summary>The anomalies that meet every criterion of <paramref name="filter"/>, newest first.</summary>
+    IReadOnlyList<Quality.FeedAnomaly> ListFeedAnomalies(Quality.FeedAnomalyFilter filter);
+
+    /// <summary>Marks an anomaly notified and stores its notifications, in one transaction; false (nothing stored) when it was
+    /// notified already or is unknown.</summary>
+    bool MarkFeedAnomalyNotified(string id, IReadOnlyList<Notification> notifications);
 }

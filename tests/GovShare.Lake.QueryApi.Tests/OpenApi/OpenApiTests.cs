@@ -31,6 +31,7 @@ public sealed partial class OpenApiTests(DemoCityFixture city) : IClassFixture<D
         "/api/mismatches/{id}/confirmation",
         "/api/mismatches/{id}/dismissal",
         "/api/mismatches/{id}/reroute",
+        "/api/quality/anomalies",
     ];
 
     public static TheoryData<string> MalformedRequests { get; } =

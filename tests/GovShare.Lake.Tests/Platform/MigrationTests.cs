@@ -113,6 +113,30 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(DuckDbPlatformStore.Migrations[^1].Version, store.SchemaVersion);
     }
 
+    [Fact]
+    public void Migration12_Should_CountDeliveriesCommittedBeforeIt_AsJudged_SoThatNoOldDeliveryIsReportedAsAnAnomaly()
+    {
+        var entry = FeedAnomalyStoreTests.Entry("mca.marriage", DeliveryMode.Incremental);
+        var delivered = new DateTime(2031, 9, 1, 2, 0, 0, DateTimeKind.Utc);
+
+        // The store as a build of schema version 11 left it: the entry and one committed delivery.
+        StoreAt(11,
+            "INSERT INTO catalogue_revisions VALUES ('mca.marriage', 1, $t, 'h', 'created', NULL, $d, 'mca', '婚姻登记', 'Marriage registration', 'within_3_days', NULL, NULL, NULL);" +
+            "INSERT INTO batches (batch_id, dataset_id, catalogue_revision, file_name, status, rows_read, accepted, quarantined, warnings, version, started_at, finished_at, report) " +
+            "VALUES ('mca.marriage-1', 'mca.marriage', 1, 'a.csv', 'committed', 40, 38, 2, 0, 1, $t, $t, '{}');" +
+            "INSERT INTO deliveries VALUES ('mca.marriage-1', 'mca.marriage', 'committed', $t, 40, 38, 2)", delivered, entry);
+
+        var store = DuckDbPlatformStore.Open(_folder);
+
+        var now = new DateTimeOffset(delivered).AddDays(30);
+        Assert.Empty(store.FeedDeliveries(now));
+        var delivery = Assert.Single(store.FeedDeliveries(now, "mca.marriage"));
+        Assert.Equal(("mca.marriage-1", DeliveryMode.Incremental, 40L, 38L, 2L, true, true),
+            (delivery.BatchId, delivery.Mode, delivery.Read, delivery.Accepted, delivery.Quarantined, delivery.FiguresJudged, delivery.WindowJudged));
+        Assert.Empty(store.ListFeedAnomalies(new FeedAnomalyFilter()));
+        Assert.Equal(DuckDbPlatformStore.Migrations[^1].Version, store.SchemaVersion);
+    }
+
     // A store made by the migrations up to a version, holding what the statement inserts ($t the time, $d the document's JSON).
     private void StoreAt(int version, string insertSql, DateTime at, object document)
     {
