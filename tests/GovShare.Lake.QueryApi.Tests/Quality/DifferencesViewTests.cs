@@ -41,7 +41,7 @@ public sealed class DifferencesCityFixture : IDisposable
         new("legal_entity.entities", Entity, "name", "amr.entities", "郑州市某某商贸有限公司", "tax.taxpayers", "郑州某某商贸有限公司", "minor_variant", 0.71),
         new("licence.licences", Licence, "holder_name", "amr.business_licence", "郑州市某某餐饮店", "hurd.qualification", "郑州市某某建筑公司", "mis_keyed", 0.62),
         new("population.persons", Person, "household_address", "hrss.insured", "金水区花园路1号", "psb.household", "金水区花园路2号"),
-        new("population.persons", Person, "name", "hrss.insured", "王小明", "psb.household", "王晓明", "format_only", 0.97),
+        new("population.persons", Person, "name", "hrss.insured", "王小明", "psb.household", "王晓明", "equivalent", 0.97),
     ];
 
     /// <inheritdoc />
