@@ -5,6 +5,7 @@ using GovShare.Lake.Delta;
 using GovShare.Lake.Divisions;
 using GovShare.Lake.Engine;
 using GovShare.Lake.Platform;
+using GovShare.Lake.Quality;
 using GovShare.Lake.Quality.Normalisation;
 
 namespace GovShare.Lake.Consistency;
@@ -65,26 +66,13 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>The lake table of classified differences.</summary>
-    public string DifferencesTable => Path.Combine(layout.Root, "quality", "differences");
+    public string DifferencesTable => layout.DifferencesTable;
 
     /// <summary>Where the versions last checked are kept.</summary>
     public string StatePath => Path.Combine(layout.Root, "quality", "check-state.json");
 
-    /// <summary>The schema of <see cref="DifferencesTable"/>.</summary>
-    public static DeltaSchema DifferencesSchema { get; } = new(
-    [
-        new DeltaField("base_table", "string", Nullable: false),
-        new DeltaField("key", "string", Nullable: false),
-        new DeltaField("attribute", "string", Nullable: false),
-        new DeltaField("dataset_a", "string", Nullable: false),
-        new DeltaField("value_a", "string", Nullable: true),
-        new DeltaField("dataset_b", "string", Nullable: false),
-        new DeltaField("value_b", "string", Nullable: true),
-        new DeltaField("class", "string", Nullable: false),
-        new DeltaField("score", "double", Nullable: false),
-        new DeltaField("model_version", "string", Nullable: false),
-        new DeltaField("checked_at", "timestamp", Nullable: false),
-    ]);
+    /// <summary>The schema of <see cref="DifferencesTable"/> (<see cref="ClassifiedDifferences.Schema"/>).</summary>
+    public static DeltaSchema DifferencesSchema => ClassifiedDifferences.Schema;
 
     /// <summary>Runs the check.</summary>
     /// <param name="classifier">The model.</param>

@@ -3,6 +3,7 @@ namespace GovShare.Lake;
 /// <summary>Where things live in the lake folder, so that every component finds the same tables:
 /// <c>src/&lt;dataset id&gt;</c> for each provider's delivery table, <c>quarantine/&lt;dataset id&gt;</c> for
 /// its rejected rows, <c>reference/</c> for tables seeded from shipped reference data (geo.divisions),
+/// <c>quality/differences</c> for the consistency check's classified differences,
 /// <c>keys/</c> for the platform's keys and <c>keys/issuers/&lt;agency code&gt;.pem</c> for issuers' seal keys.</summary>
 /// <param name="Root">The lake folder (absolute).</param>
 public sealed record LakeLayout(string Root)
@@ -18,6 +19,10 @@ public sealed record LakeLayout(string Root)
 
     /// <summary>The <c>geo.divisions</c> table, seeded from the GB/T 2260 history.</summary>
     public string DivisionsTable => Path.Combine(Root, "reference", "geo_divisions");
+
+    /// <summary>The consistency check's table of classified differences (<see cref="Quality.ClassifiedDifferences"/>): the
+    /// check writes it, the query API's <c>quality.differences</c> view reads it.</summary>
+    public string DifferencesTable => Path.Combine(Root, "quality", "differences");
 
     /// <summary>The folder of the issuers' registered seal keys (SM2 public keys, PEM).</summary>
     public string IssuerKeysFolder => Path.Combine(Root, "keys", "issuers");

@@ -23,7 +23,8 @@ namespace GovShare.Lake.QueryApi.Engine;
 public sealed record QualityRow(string Id, string EntryId, string Provider, string BaseTable, string Attribute, string Status, string Source, string? Class,
     double? Score, DateTimeOffset ReportedAt, DateTimeOffset? Due, bool Escalated, string Key);
 
-/// <summary>The <c>quality</c> schema: open mismatch reports for analysts' SQL. The rows live once, in a table of an
+/// <summary>The <c>quality</c> schema: open mismatch reports for analysts' SQL (and the check's differences:
+/// <c>LakeEngine.Differences.cs</c>). The rows live once, in a table of an
 /// in-memory catalog of their own (<see cref="QualityCatalog"/>, not nameable from SQL: the sandbox refuses catalogs),
 /// replaced whole whenever the reports change (<see cref="ReplaceMismatchReports"/>); every version catalog has a view of
 /// it. An agency's view shows only reports on entries it may read, on attributes its grant includes, with the key masked
@@ -88,6 +89,7 @@ public sealed partial class LakeEngine
     {
         LakeDuckDb.Execute(connection, "CREATE SCHEMA quality");
         LakeDuckDb.Execute(connection, $"CREATE VIEW quality.mismatch_reports AS SELECT {QualityColumns}, key FROM {QualityTable}");
+        CreateDifferencesViews(connection);
     }
 
     // An agency's view: reports on entries it may read and attributes its grant includes; keys masked as its grant masks
@@ -116,5 +118,6 @@ public sealed partial class LakeEngine
         var where = readable.Count == 0 ? "false" : string.Join(" OR ", readable);
         LakeDuckDb.Execute(connection, "CREATE SCHEMA quality");
         LakeDuckDb.Execute(connection, $"CREATE VIEW quality.mismatch_reports AS SELECT {QualityColumns}, {key} AS key FROM {QualityTable} WHERE {where}");
+        CreateDifferencesViews(connection, catalog, access);
     }
 }

@@ -150,7 +150,7 @@ public sealed partial class LakeEngine : IDisposable
 
         _root = new DuckDBConnection("DataSource=:memory:");
         _root.Open();
-        var allowed = string.Join(", ", new[] { Path.Combine(_layout.Root, "src"), Path.Combine(_layout.Root, "reference"), ExportDirectory, temp }
+        var allowed = string.Join(", ", new[] { Path.Combine(_layout.Root, "src"), Path.Combine(_layout.Root, "reference"), _layout.DifferencesTable, ExportDirectory, temp }
             .Select(d => LakeDuckDb.Literal(d + Path.DirectorySeparatorChar)));
         foreach (var setting in new[]
         {
@@ -170,6 +170,7 @@ public sealed partial class LakeEngine : IDisposable
         }
 
         CreateQualityTable(_root);
+        CreateDifferencesView(_root);
         Refresh();
     }
 
@@ -200,8 +201,9 @@ public sealed partial class LakeEngine : IDisposable
     /// <summary>Raised after a refresh that found a new lake version.</summary>
     public event Action<long>? VersionAdded;
 
-    /// <summary>Records table changes as a new lake version and reads what is new: versions, catalogue, themes. The
-    /// reading (the store may be busy for seconds with another process) happens outside the lock requests take.</summary>
+    /// <summary>Records table changes as a new lake version and reads what is new: versions, catalogue, themes, and the
+    /// consistency check's latest differences (<c>quality.differences</c>, not versioned with the lake). The reading (the
+    /// store may be busy for seconds with another process) happens outside the lock requests take.</summary>
     public void Refresh()
     {
         long added;
@@ -226,6 +228,7 @@ public sealed partial class LakeEngine : IDisposable
             _state = new EngineState(map, generation, key, catalogue, themes);
         }
 
+        RefreshDifferences();
         if (added > 0)
         {
             VersionAdded?.Invoke(added);
@@ -421,7 +424,7 @@ public sealed partial class LakeEngine : IDisposable
             // The quality views are filtered per agency; a theme is built once over the full ones and would show them whole.
             if (named.FirstOrDefault(view => view.StartsWith("quality.", StringComparison.OrdinalIgnoreCase)) is { } report)
             {
-                LogThemeRefused(theme.Id, $"its SQL reads {report}: mismatch reports are not theme material.");
+                LogThemeRefused(theme.Id, $"its SQL reads {report}: mismatch reports and differences are not theme material.");
                 continue;
             }
 

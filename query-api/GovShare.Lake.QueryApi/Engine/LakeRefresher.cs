@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace GovShare.Lake.QueryApi.Engine;
 
 /// <summary>Looks for new lake versions (commits by ingestion in this or another process) every
-/// <see cref="EngineOptions.RefreshInterval"/>, keeps the lookup index on the latest one, reads the open mismatch reports
-/// again when another process changed them, and runs the access requests' own steps once a minute.</summary>
+/// <see cref="EngineOptions.RefreshInterval"/>, keeps the lookup index on the latest one, points <c>quality.differences</c>
+/// at the consistency check's latest commit (<see cref="LakeEngine.Refresh"/>), reads the open mismatch reports again
+/// when another process changed them, and runs the access requests' own steps once a minute.</summary>
 internal sealed partial class LakeRefresher(LakeEngine engine, LookupIndex index, GovShare.Lake.QueryApi.Access.AccessPolicy access,
     GovShare.Lake.QueryApi.Quality.OpenMismatches mismatches, IOptions<EngineOptions> options, ILogger<LakeRefresher> logger)
     : BackgroundService

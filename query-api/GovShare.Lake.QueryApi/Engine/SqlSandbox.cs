@@ -236,7 +236,7 @@ public static class SqlSandbox
             return ctes.Contains(table) && table.IndexOfAny(['/', '\\', '.', '*', '?', '~', ':']) < 0
                 ? null
                 : new SqlProblem($"'{table}' is not a view of the lake: name views with their schema (population.persons, legal_entity.entities, " +
-                    "geo.divisions, geo.places, licence.licences, src.\"<dataset id>\", themes.<theme id>, quality.mismatch_reports); files cannot be read from SQL.", at);
+                    "geo.divisions, geo.places, licence.licences, src.\"<dataset id>\", themes.<theme id>, quality.mismatch_reports, quality.differences); files cannot be read from SQL.", at);
         }
 
         if (Schemas.Contains(schema))
