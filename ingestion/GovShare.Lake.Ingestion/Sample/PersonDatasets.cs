@@ -481,7 +481,6 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
         }
     }
 
-
     /// <summary>The rarer, harder disagreements, drawn from a stream of their own so that every earlier draw (and so every
     /// other label) stays; each only on an attribute the row does not already disagree on. Names only for persons the
     /// marriage register does not hold (its own name variants would leave two providers disagreeing with neither
