@@ -213,7 +213,7 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
 
             if (City.EntityFate(j) == RowFate.Normal)
             {
-                Vary(run, entity, values, ref random);
+                Harder(run, entity, values, varied: Vary(run, entity, values, ref random));
                 if (entity.Status == "moved_out")
                 {
                     // The tax bureau has no code for an entity that moved out of the city: it deregisters it locally (注销).
@@ -225,7 +225,8 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
         }
     }
 
-    private void Vary(DatasetRun run, Entity entity, string?[] values, ref SampleRandom random)
+    /// <summary>The common disagreements; returns the attribute it changed, if any.</summary>
+    private string? Vary(DatasetRun run, Entity entity, string?[] values, ref SampleRandom random)
     {
         var u = random.NextDouble();
         if (u < 0.015)
@@ -234,6 +235,7 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
             {
                 values[4] = "非正常";
                 run.Disagree("uscc", entity.Uscc, "status", "amr.entities", "active", Id, "revoked", "material_conflict", "other_status");
+                return "status";
             }
         }
         else if (u < 0.03)
@@ -244,12 +246,14 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
             {
                 values[2] = other.Name;
                 run.Disagree("uscc", entity.Uscc, "legal_rep_name", "amr.entities", entity.LegalRep.Name, Id, other.Name, "material_conflict", "other_legal_rep");
+                return "legal_rep_name";
             }
         }
         else if (u < 0.038)
         {
             values[1] = WithSpace(entity.Name);
             run.Disagree("uscc", entity.Uscc, "name", "amr.entities", entity.Name, Id, values[1], "equivalent", "spacing");
+            return "name";
         }
         else if (u < 0.053)
         {
@@ -257,19 +261,81 @@ internal sealed class TaxpayerDataset(SampleCity city) : SampleDataset(city)
             {
                 values[3] = ChineseNames.FullWidthDigits(entity.Address);
                 run.Disagree("uscc", entity.Uscc, "registered_address", "amr.entities", entity.Address, Id, values[3], "equivalent", "fullwidth_digits");
+                return "registered_address";
             }
         }
         else if (u < 0.058)
         {
             values[3] = entity.Address.Replace("河南省郑州市", "郑州市", StringComparison.Ordinal);
             run.Disagree("uscc", entity.Uscc, "registered_address", "amr.entities", entity.Address, Id, values[3], "equivalent", "province_prefix");
+            return "registered_address";
         }
         else if (u < 0.062)
         {
             values[2] = null;
             run.Disagree("uscc", entity.Uscc, "legal_rep_name", "amr.entities", entity.LegalRep.Name, Id, null, "missing", "");
+            return "legal_rep_name";
+        }
+
+        return null;
+    }
+
+    /// <summary>The rarer, harder disagreements, drawn from a stream of their own so that every earlier draw (and so every
+    /// other label) stays; each only on an attribute <see cref="Vary"/> left alone. 有限责任公司 written for the registered
+    /// 有限公司 is a minor variant, not an equivalent: the Company Law allows either wording for the legal form, but the
+    /// name is registered with one of them, and a name written with the other (on an invoice, a contract) is not the
+    /// registered name.</summary>
+    private void Harder(DatasetRun run, Entity entity, string?[] values, string? varied)
+    {
+        var random = SampleRandom.For(City.Seed, Streams.TaxpayerVariant, entity.Index);
+        var (nameDraw, representativeDraw, addressDraw) = (random.NextDouble(), random.NextDouble(), random.NextDouble());
+        if (varied != "name")
+        {
+            var (name, variant) = nameDraw switch
+            {
+                < 0.004 => (ChineseNames.Mistype(entity.Name, 0, ref random), "name_typo"),
+                < 0.010 => (LongLegalForm(entity.Name), "legal_form_wording"),
+                _ => (null, ""),
+            };
+            if (name is not null)
+            {
+                values[1] = name;
+                run.Disagree("uscc", entity.Uscc, "name", "amr.entities", entity.Name, Id, name, "minor_variant", variant);
+            }
+        }
+
+        if (varied != "legal_rep_name" && representativeDraw < 0.004 && ChineseNames.Mistype(entity.LegalRep.Name, 0, ref random) is { } representative)
+        {
+            values[2] = representative;
+            run.Disagree("uscc", entity.Uscc, "legal_rep_name", "amr.entities", entity.LegalRep.Name, Id, representative, "minor_variant", "name_typo");
+        }
+
+        if (varied == "registered_address")
+        {
+            return;
+        }
+
+        var belowDivision = "河南省郑州市".Length + entity.County.Name.Length;
+        var (address, label, kind) = addressDraw switch
+        {
+            < 0.004 => (ChineseNames.Mistype(entity.Address, belowDivision, ref random), "minor_variant", "address_typo"),
+            < 0.007 => (Zhengzhou.OtherHouseNumber(entity.Address, ref random), "material_conflict", "other_house_number"),
+            < 0.012 => (Zhengzhou.WithFullWidthSpaces(entity.Address, belowDivision, ref random), "equivalent", "address_fullwidth_spacing"),
+            _ => (null, "", ""),
+        };
+        if (address is not null)
+        {
+            values[3] = address;
+            run.Disagree("uscc", entity.Uscc, "registered_address", "amr.entities", entity.Address, Id, address, label, kind);
         }
     }
+
+    /// <summary>A limited company's name with the legal form's long wording (郑州鑫源科技有限责任公司 for …有限公司); null
+    /// for other names (a 股份有限公司 is a company limited by shares, not the same form).</summary>
+    private static string? LongLegalForm(string name) =>
+        name.EndsWith("有限公司", StringComparison.Ordinal) && !name.EndsWith("股份有限公司", StringComparison.Ordinal)
+            ? string.Concat(name.AsSpan(0, name.Length - "有限公司".Length), "有限责任公司")
+            : null;
 
     /// <summary>A space before the legal form (郑州鑫源科技 有限公司), as a clerk pads a long name.</summary>
     private static string WithSpace(string name)

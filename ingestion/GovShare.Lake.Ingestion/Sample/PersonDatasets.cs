@@ -191,7 +191,7 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
             var (birthDate, _, sequence, _) = persons.Locate(i);
             var age = PersonSpace.AgeOn(birthDate, City.AsOf);
             var random = SampleRandom.For(City.Seed, Streams.Marriage, i);
-            if (age < (sequence % 2 == 1 ? 22 : 20) || !random.Chance(0.4))
+            if (!Holds(age, sequence, ref random))
             {
                 continue;
             }
@@ -237,6 +237,17 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
                     values[1] = person.Surname + (random.Chance(0.5) ? "\u3000" : " ") + person.GivenName;
                     run.Disagree("citizen", person.Id, "name", "psb.household", person.Name, Id, values[1], "equivalent", "spacing");
                 }
+                else
+                {
+                    // Rarer, harder ones from a stream of their own, so that every earlier draw (and so every other label)
+                    // stays. Pinyin is what the clerk of a foreign-related registration copies from a passport.
+                    var variant = SampleRandom.For(City.Seed, Streams.MarriageVariant, i);
+                    if (NameVariant(person, ref variant, typo: 0.004, pinyin: 0.003, other: 0.003) is { } name)
+                    {
+                        values[1] = name.Value;
+                        run.Disagree("citizen", person.Id, "name", "psb.household", person.Name, Id, name.Value, name.Label, name.Variant);
+                    }
+                }
             }
 
             if (when.Chance(0.002))
@@ -250,6 +261,12 @@ internal sealed class MarriageDataset(SampleCity city) : SampleDataset(city)
             yield return new SampleRow(values);
         }
     }
+
+    /// <summary>Whether the register holds a record of a person of this age and sequence number (the first draw of the
+    /// person's <see cref="Streams.Marriage"/> stream; women from 20, men from 22, two in five of them), so that other
+    /// files can keep their name variants to the persons it does not hold.</summary>
+    public static bool Holds(int age, int sequence, ref SampleRandom random) =>
+        age >= (sequence % 2 == 1 ? 22 : 20) && random.Chance(0.4);
 
     /// <summary>When a record was registered (China time, <c>yyyy-MM-dd HH:mm:ss</c>): one in twenty within the two days
     /// before the export (09:00 on the city's date), the others up to ten years before it, never before the person
@@ -380,7 +397,7 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
         for (long i = 0; i < persons.Count; i++)
         {
             run.Tick();
-            var (birthDate, _, _, _) = persons.Locate(i);
+            var (birthDate, _, sequence, _) = persons.Locate(i);
             var age = PersonSpace.AgeOn(birthDate, City.AsOf);
             var random = SampleRandom.For(City.Seed, Streams.Insured, i);
             if (!random.Chance(age switch { < 16 => 0.35, <= 60 => 0.72, _ => 0.55 }))
@@ -450,12 +467,63 @@ internal sealed class InsuredDataset(SampleCity city) : SampleDataset(city)
                     values[4] = null;
                     run.Disagree("citizen", person.Id, "household_address", "psb.household", household.Full, Id, null, "missing", "");
                 }
+
+                // Never on a record filed under a mistyped key.
+                if (u >= 0.003)
+                {
+                    var marriage = SampleRandom.For(City.Seed, Streams.Marriage, i);
+                    Harder(run, person, household, values, ref warning,
+                        birthDateVaried: u < 0.008, addressVaried: u is >= 0.008 and < 0.051, inMarriageRegister: MarriageDataset.Holds(age, sequence, ref marriage));
+                }
             }
 
             yield return new SampleRow(values) { Warning = warning };
         }
     }
 
+    /// <summary>The rarer, harder disagreements, drawn from a stream of their own so that every earlier draw (and so every
+    /// other label) stays; each only on an attribute the row does not already disagree on. Names only for persons the
+    /// marriage register does not hold (its own name variants would leave two providers disagreeing with neither
+    /// holding the register's value); swapped birth-date digits only for persons born before the last year (the
+    /// health commission's birth records have their own wrong dates).</summary>
+    private void Harder(DatasetRun run, Person person, Address household, string?[] values, ref string? warning,
+        bool birthDateVaried, bool addressVaried, bool inMarriageRegister)
+    {
+        var random = SampleRandom.For(City.Seed, Streams.InsuredVariant, person.Index);
+        var (birthDraw, addressDraw) = (random.NextDouble(), random.NextDouble());
+        if (!inMarriageRegister && NameVariant(person, ref random, typo: 0.005, pinyin: 0, other: 0.003) is { } name)
+        {
+            values[1] = name.Value;
+            run.Disagree("citizen", person.Id, "name", "psb.household", person.Name, Id, name.Value, name.Label, name.Variant);
+        }
+
+        if (!birthDateVaried && birthDraw < 0.004 && person.BirthDate < City.AsOf.AddDays(-365)
+            && City.DigitsSwapped(person.BirthDate, ref random) is { } swapped)
+        {
+            values[3] = SampleCity.Iso(swapped);
+            warning = "birth_date_differs_from_id";
+            run.Disagree("citizen", person.Id, "birth_date", "psb.household", SampleCity.Iso(person.BirthDate), Id, values[3],
+                "material_conflict", "birth_date_digits_swapped");
+        }
+
+        if (addressVaried)
+        {
+            return;
+        }
+
+        var (address, label, variant) = addressDraw switch
+        {
+            < 0.004 => (ChineseNames.Mistype(household.Full, household.BelowDivision, ref random), "minor_variant", "address_typo"),
+            < 0.007 => (Zhengzhou.OtherHouseNumber(household.Full, ref random), "material_conflict", "other_house_number"),
+            < 0.012 => (Zhengzhou.WithFullWidthSpaces(household.Full, household.BelowDivision, ref random), "equivalent", "address_fullwidth_spacing"),
+            _ => (null, "", ""),
+        };
+        if (address is not null)
+        {
+            values[4] = address;
+            run.Disagree("citizen", person.Id, "household_address", "psb.household", household.Full, Id, address, label, variant);
+        }
+    }
 }
 
 /// <summary>nhc.vital: the health commission's births and deaths of the last year, incremental, in Parquet

@@ -197,6 +197,48 @@ internal sealed class SampleCity
         return other >= AsOf || other == birthDate ? birthDate.AddDays(-1 - random.Next(60)) : other;
     }
 
+    /// <summary>Another person's name, as a clerk who typed the record next in the pile writes it: a person of the city
+    /// drawn from the person's own hash (a few tries, in case the first has the same name); null when every try has it.</summary>
+    public string? OtherName(Person person)
+    {
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var other = Persons.Derive(SampleRandom.Hash(Seed, Streams.OtherName, (person.Index * 4) + attempt, Persons.Count));
+            if (other.Name != person.Name)
+            {
+                return other.Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The birth date with two adjacent digits of its yyyyMMdd form swapped (19850312 → 19850321, 1985 →
+    /// 1958), picked among the swaps that give a real date from 1900 on and before the reference date; null when none
+    /// does. A typing slip to look at, but the date is wrong all the same.</summary>
+    public DateOnly? DigitsSwapped(DateOnly birthDate, ref SampleRandom random)
+    {
+        var digits = Compact(birthDate);
+        Span<DateOnly> swaps = stackalloc DateOnly[7];
+        var count = 0;
+        for (var i = 0; i < 7; i++)
+        {
+            if (digits[i] == digits[i + 1])
+            {
+                continue;
+            }
+
+            var swapped = string.Concat(digits.AsSpan(0, i), digits.AsSpan(i + 1, 1), digits.AsSpan(i, 1), digits.AsSpan(i + 2));
+            if (DateOnly.TryParseExact(swapped, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                && date.Year >= 1900 && date < AsOf)
+            {
+                swaps[count++] = date;
+            }
+        }
+
+        return count == 0 ? null : swaps[random.Next(count)];
+    }
+
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Compact(DateOnly date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);

@@ -119,6 +119,27 @@ internal abstract class SampleDataset(SampleCity city)
             _ => null,
         };
 
+    /// <summary>Now and then a person's name as a provider that is not its authority delivers it wrong: one character
+    /// mistyped (<c>name_typo</c>, a minor variant), written in pinyin (<c>pinyin_name</c>, equivalent: the same name)
+    /// or another person's name altogether (<c>other_name</c>, a data-entry mix-up: a material conflict). The rates are
+    /// per row; null for most rows.</summary>
+    protected (string Value, string Label, string Variant)? NameVariant(Person person, ref SampleRandom random, double typo, double pinyin, double other)
+    {
+        var u = random.NextDouble();
+        if (u < typo)
+        {
+            return ChineseNames.Mistype(person.Name, 0, ref random) is { } mistyped ? (mistyped, "minor_variant", "name_typo") : null;
+        }
+
+        if ((u -= typo) < pinyin)
+        {
+            return ChineseNames.Pinyin(person.Surname, person.GivenName, capitalSurname: random.Chance(0.6)) is { } latin
+                ? (latin, "equivalent", "pinyin_name") : null;
+        }
+
+        return u - pinyin < other && City.OtherName(person) is { } name ? (name, "material_conflict", "other_name") : null;
+    }
+
     /// <summary>A copy of a row with one value replaced.</summary>
     protected static string?[] With(string?[] values, int column, string? value)
     {

@@ -60,12 +60,16 @@ internal static class Streams
     public const ulong Insured = 12;
     public const ulong Vital = 13;
     public const ulong MarriageRegistered = 14;
+    public const ulong MarriageVariant = 15;
+    public const ulong InsuredVariant = 16;
+    public const ulong OtherName = 17;
     public const ulong Entity = 20;
     public const ulong EntityOrder = 21;
     public const ulong LegalRep = 22;
     public const ulong EntityRecord = 23;
     public const ulong Taxpayer = 24;
     public const ulong OtherLegalRep = 25;
+    public const ulong TaxpayerVariant = 26;
     public const ulong Place = 30;
     public const ulong BusinessLicence = 40;
     public const ulong PractisingCert = 41;

@@ -38,6 +38,9 @@ internal sealed record Address(County County, string Locality, int Yard, int Bui
     /// <summary>The standard form: 河南省郑州市金水区花园路街道幸福社区12号院3号楼2单元501室.</summary>
     public string Full => "河南省郑州市" + County.Name + Locality + Detail;
 
+    /// <summary>Where the part below the county-level division starts in <see cref="Full"/> (花园路街道… after 河南省郑州市金水区).</summary>
+    public int BelowDivision => "河南省郑州市".Length + County.Name.Length;
+
     /// <summary>Without the province: 郑州市金水区….</summary>
     public string WithoutProvince => "郑州市" + County.Name + Locality + Detail;
 
@@ -168,6 +171,40 @@ internal static class Zhengzhou
 
         var village = random.Pick(county.Towns) + random.Pick(Villages) + "村";
         return new Address(county, village, random.Next(1, 300), 0, 0, 0, random.Next(1, 13));
+    }
+
+    /// <summary>The address with one digit of its house number (the number before its first 号: the compound of
+    /// 12号院, the house of 3组120号, the road number of 花园路88号) changed, never to a leading zero; null when it has
+    /// none. A different house number is a different address.</summary>
+    public static string? OtherHouseNumber(string address, ref SampleRandom random)
+    {
+        var end = address.IndexOf('号', StringComparison.Ordinal);
+        var start = end;
+        while (start > 0 && char.IsAsciiDigit(address[start - 1]))
+        {
+            start--;
+        }
+
+        if (start == end)
+        {
+            return null;
+        }
+
+        var chars = address.ToCharArray();
+        var at = start + random.Next(end - start);
+        var lowest = at == start ? 1 : 0;
+        var digit = (char)('0' + lowest + random.Next(9 - lowest));
+        chars[at] = digit >= chars[at] ? (char)(digit + 1) : digit;
+        return new string(chars);
+    }
+
+    /// <summary>The address with ideographic (full-width) spaces where a clerk pads it: after the county-level division
+    /// (which ends at <paramref name="from"/>) and, half the time, before the house number too.</summary>
+    public static string WithFullWidthSpaces(string address, int from, ref SampleRandom random)
+    {
+        var digit = address.AsSpan(from).IndexOfAnyInRange('0', '9');
+        var text = digit > 0 && random.Chance(0.5) ? address.Insert(from + digit, "\u3000") : address;
+        return text.Insert(from, "\u3000");
     }
 
     /// <summary>A business address: a road, a number and, for companies, an office in a tower.</summary>

@@ -1,5 +1,6 @@
 using GovShare.Lake.Identifiers;
 using GovShare.Lake.Ingestion.Sample;
+using GovShare.Lake.Quality.Normalisation;
 
 namespace GovShare.Lake.Ingestion.Tests.Sample;
 
@@ -79,5 +80,47 @@ public sealed class PersonSpaceTests
         Assert.Equal("王麗", ChineseNames.ToTraditional("王丽"));
         Assert.Null(ChineseNames.ToTraditional("王平"));
         Assert.Equal("１３８ab", ChineseNames.FullWidthDigits("138ab"));
+    }
+
+    [Fact]
+    public void Confusables_Should_StayDifferent_AfterTheLakesNormalisation()
+    {
+        // A mistyped character the normaliser folded back (a traditional form, a width variant) would be an equivalent
+        // difference labelled as a typo.
+        Assert.NotEmpty(ChineseNames.Confusables);
+        foreach (var (meant, typed) in ChineseNames.Confusables.SelectMany(c => c.Value.Select(t => (c.Key, t))))
+        {
+            Assert.NotEqual(TextNormaliser.Normalise(meant.ToString()), TextNormaliser.Normalise(typed.ToString()));
+            Assert.False(char.IsAsciiDigit(typed));
+        }
+    }
+
+    [Fact]
+    public void Pinyin_Should_WriteTheNameAsAPassportDoes_With_MatchingPinyinKeys()
+    {
+        Assert.Equal("ZHANG Weiming", ChineseNames.Pinyin("张", "伟明", capitalSurname: true));
+        Assert.Equal("Ouyang Xue", ChineseNames.Pinyin("欧阳", "雪", capitalSurname: false));
+        // Heteronyms read as in names, not by their most common reading.
+        Assert.Equal("ZENG Chang", ChineseNames.Pinyin("曾", "长", capitalSurname: true));
+        Assert.Equal("LV Fang", ChineseNames.Pinyin("吕", "芳", capitalSurname: true));
+        Assert.True(PinyinKey.Matches("翟长华", ChineseNames.Pinyin("翟", "长华", capitalSurname: true)));
+    }
+
+    [Fact]
+    public void Mistype_Should_ReplaceOneCharacterAfterTheStart_OrNothing()
+    {
+        var random = SampleRandom.For(1, Streams.InsuredVariant, 7);
+        const string Address = "河南省郑州市金水区花园路街道幸福社区12号院3号楼2单元501室";
+        for (var i = 0; i < 50; i++)
+        {
+            var typo = ChineseNames.Mistype(Address, 9, ref random)!;
+            var differs = Enumerable.Range(0, Address.Length).Where(p => Address[p] != typo[p]).ToList();
+            Assert.Equal(Address.Length, typo.Length);
+            var at = Assert.Single(differs);
+            Assert.True(at >= 9);
+            Assert.Contains(typo[at], ChineseNames.Confusables[Address[at]]);
+        }
+
+        Assert.Null(ChineseNames.Mistype("12号院3号楼", 0, ref random));
     }
 }
