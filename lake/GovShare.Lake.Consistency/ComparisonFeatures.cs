@@ -37,6 +37,7 @@ public static class ComparisonFeatures
         new("rarity_a", "甲方取值罕见程度", "how rare the first value is"),
         new("rarity_b", "乙方取值罕见程度", "how rare the second value is"),
         new("pair_share", "同一取值对的普遍程度", "how systematic this pair of values is between the two providers"),
+        new("digits_equal", "所含数字相同", "the same digits in the same order"),
         new("kind_name", "属性类型：名称", "attribute kind: name"),
         new("kind_address", "属性类型：地址", "attribute kind: address"),
         new("kind_date", "属性类型：日期", "attribute kind: date"),
@@ -55,7 +56,7 @@ public static class ComparisonFeatures
 
     /// <summary>The index of the first attribute-kind feature; they describe the attribute, not the values, and are never
     /// given as a reason.</summary>
-    public static int FirstKindFeature { get; } = 20;
+    public static int FirstKindFeature { get; } = 21;
 
     /// <summary>The features of a pair.</summary>
     /// <param name="pair">The values.</param>
@@ -83,6 +84,7 @@ public static class ComparisonFeatures
 
             features[15] = -1;
             features[16] = -1;
+            features[20] = -1;
             return features;
         }
 
@@ -126,6 +128,10 @@ public static class ComparisonFeatures
             ? (float)Similarity.RelativeDifference(xa, xb) : -1;
         features[15] = na.Length > 0 && nb.Length > 0 && (na.Contains(nb, StringComparison.Ordinal) || nb.Contains(na, StringComparison.Ordinal)) ? 1 : 0;
         features[16] = Math.Max(na.Length, nb.Length) == 0 ? 0 : (float)Math.Abs(na.Length - nb.Length) / Math.Max(na.Length, nb.Length);
+
+        // A house number or a date is its digits: a changed digit is another address or day, a changed character is a typo.
+        features[20] = !na.Any(char.IsAsciiDigit) && !nb.Any(char.IsAsciiDigit) ? -1
+            : na.Where(char.IsAsciiDigit).SequenceEqual(nb.Where(char.IsAsciiDigit)) ? 1 : 0;
         return features;
     }
 

@@ -203,7 +203,7 @@ public sealed class DifferenceClassifier
 
     private sealed class Row
     {
-        [VectorType(27)]
+        [VectorType(28)]
         public float[] Features { get; set; } = [];
 
         public string Label { get; set; } = "";

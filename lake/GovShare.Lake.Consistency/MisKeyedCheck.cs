@@ -99,8 +99,8 @@ public static class MisKeyedCheck
 
         var result = RecordLinker.Link(orphans, candidates, new LinkageOptions(), null, cancellationToken);
         progress?.Invoke($"{provider.DatasetId}: {orphans.Count:N0} keys the authority {authority.DatasetId} does not hold, linked against " +
-            $"{candidates.Count:N0} of its records: {result.Pairs.Count(p => p.Probability >= MinimumProbability):N0} likely mis-keyed");
-        foreach (var pair in result.Pairs.Where(p => p.Probability >= MinimumProbability))
+            $"{candidates.Count:N0} of its records: {result.Pairs.Count(p => p.Probability >= MinimumProbability && Agrees(p)):N0} likely mis-keyed");
+        foreach (var pair in result.Pairs.Where(p => p.Probability >= MinimumProbability && Agrees(p)))
         {
             var reasons = pair.Contributions
                 .Where(c => c.Comparison.Level != ComparisonLevel.Missing)
@@ -109,6 +109,16 @@ public static class MisKeyedCheck
             yield return new MisKeyedRecord(provider.Table.QualifiedName, provider.DatasetId, pair.LeftId, authority.DatasetId, pair.RightId, pair.Weight, pair.Probability,
                 reasons, LinkageExplanation.Explain(pair, english: false), LinkageExplanation.Explain(pair, english: true));
         }
+    }
+
+    // A probability alone is not enough where a provider has few such records (EM fitted on a handful): the names must
+    // agree or be close, and so must most of the fields both records fill.
+    private static bool Agrees(LinkedPair pair)
+    {
+        var compared = pair.Contributions.Where(c => c.Comparison.Level != ComparisonLevel.Missing).ToList();
+        var agreeing = compared.Count(c => c.Comparison.Level is ComparisonLevel.Exact or ComparisonLevel.Close);
+        return compared.Where(c => c.Type == FieldType.Name).All(c => c.Comparison.Level is ComparisonLevel.Exact or ComparisonLevel.Close)
+            && agreeing * 2 > compared.Count;
     }
 
     private static LinkageInput Read(DuckDBConnection connection, string name, IReadOnlyList<LinkageField> fields, string sql)

@@ -207,7 +207,10 @@ public sealed class MismatchWorkflow(IPlatformStore store, Func<WorkingCalendar>
 
         var entry = store.FindCatalogueEntry(entryId?.Trim() ?? "")?.Entry
             ?? throw new LakeException(LakeErrorKind.NotFound, $"entryId: there is no catalogue entry '{entryId?.Trim()}'.");
-        var name = CheckAttribute(entry, attribute, "attribute");
+        // A mis-keyed record doubts the key itself: its attribute is the entry's key column.
+        var name = finding.Class == "mis_keyed" && string.Equals(attribute?.Trim(), entry.KeyField.Target, StringComparison.Ordinal)
+            ? entry.KeyField.Target
+            : CheckAttribute(entry, attribute, "attribute");
         var normalisedKey = CheckKey(entry, key);
         var doubted = Text(doubtedValue, "doubtedValue", MaxValueLength);
         var proposed = Text(proposedValue, "proposedValue", MaxValueLength);

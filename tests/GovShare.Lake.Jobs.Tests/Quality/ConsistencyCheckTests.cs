@@ -86,6 +86,14 @@ public sealed class ConsistencyCheckTests(TrainedCities cities) : IClassFixture<
         var conflicts = cities.Labels.Count(l => l.Label == DifferenceClass.MaterialConflict);
         Assert.Equal(flags.Count, first.Raised);
 
+        // Mistyped keys: each one found is a labelled one, linked to the right key.
+        var misKeyed = flags.Where(f => f.Classified.Class == DifferenceClass.MisKeyed).ToList();
+        var typos = cities.Labels.Where(l => l.Label == DifferenceClass.MisKeyed).ToDictionary(l => l.Key, l => l.ValueA);
+        Assert.NotEmpty(misKeyed);
+        Assert.All(misKeyed, f => Assert.Equal(typos[f.Classified.Pair.Key], f.SuggestedKey));
+        Assert.True(misKeyed.Count >= 0.8 * typos.Count, $"{misKeyed.Count} of {typos.Count} mistyped keys found");
+        flags = [.. flags.Where(f => f.Classified.Class == DifferenceClass.MaterialConflict)];
+
         // Precision and recall of what is raised, against the labels (each conflict is seen from every provider pair
         // holding the key, so count distinct key + attribute).
         var raisedRight = flags.Count(f => truth.Label(f.Classified.Pair) == DifferenceClass.MaterialConflict);
