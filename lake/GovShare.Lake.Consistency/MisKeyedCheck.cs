@@ -21,7 +21,7 @@ public sealed record MisKeyedRecord(
     IReadOnlyList<FeatureReason> Reasons, string ExplanationZh, string ExplanationEn);
 
 /// <summary>Finds records delivered under a wrong key (a mistyped ID number that still passes its check digit): per base
-/// table, each provider's records whose key the authority (the provider that is the catalogue's authority for the most
+/// table whose providers key the same things (most of a provider's keys held by the authority), each provider's records whose key the authority (the provider that is the catalogue's authority for the most
 /// attributes) does not hold are linked, with the Fellegi-Sunter engine, to the authority's records that provider does not
 /// hold, on the attributes both describe (names, dates, enumerations, addresses).</summary>
 public static class MisKeyedCheck
@@ -89,6 +89,16 @@ public static class MisKeyedCheck
             yield break;
         }
 
+        // Keys are only comparable where the two providers key the same things: licence numbers of different issuers
+        // share nothing, and every record of one would be an "orphan" of the other.
+        var rows = Convert.ToInt64(LakeDuckDb.Scalar(connection, $"SELECT count(*) FROM ({PairReader.Current(provider)}) p WHERE {key} IS NOT NULL{filter}"),
+            System.Globalization.CultureInfo.InvariantCulture);
+        if (orphans.Count * 2 > rows)
+        {
+            progress?.Invoke($"{provider.DatasetId}: most of its keys are not {authority.DatasetId}'s; keys not compared");
+            yield break;
+        }
+
         var candidates = Read(connection, authority.DatasetId, fields,
             $"SELECT CAST({key} AS VARCHAR), {columns} FROM ({PairReader.Current(authority)}) a WHERE {key} IS NOT NULL " +
             $"AND {key} NOT IN (SELECT {key} FROM ({PairReader.Current(provider)}) p WHERE {key} IS NOT NULL) ORDER BY 1");
@@ -111,13 +121,13 @@ public static class MisKeyedCheck
         }
     }
 
-    // A probability alone is not enough where a provider has few such records (EM fitted on a handful): the names must
-    // agree or be close, and so must most of the fields both records fill.
+    // A probability alone is not enough where a provider has few such records (EM fitted on a handful): names and dates
+    // (who it is, when born or founded) must agree or be close, and so must most of the fields both records fill.
     private static bool Agrees(LinkedPair pair)
     {
         var compared = pair.Contributions.Where(c => c.Comparison.Level != ComparisonLevel.Missing).ToList();
         var agreeing = compared.Count(c => c.Comparison.Level is ComparisonLevel.Exact or ComparisonLevel.Close);
-        return compared.Where(c => c.Type == FieldType.Name).All(c => c.Comparison.Level is ComparisonLevel.Exact or ComparisonLevel.Close)
+        return compared.Where(c => c.Type is FieldType.Name or FieldType.Date).All(c => c.Comparison.Level is ComparisonLevel.Exact or ComparisonLevel.Close)
             && agreeing * 2 > compared.Count;
     }
 

@@ -51,7 +51,6 @@ public static class PairReader
             yield break;
         }
 
-        var key = LakeDuckDb.Identifier(a.Table.Key);
         var rowsA = CurrentRows(connection, a);
         var rowsB = CurrentRows(connection, b);
         var ctes = Ctes(a, b, shared, keysTable);
@@ -127,7 +126,6 @@ public static class PairReader
             }
         }
 
-        _ = key;
         tally?.Invoke(new PairTally(a.DatasetId, b.DatasetId, sharedKeys, equal, compared));
     }
 
