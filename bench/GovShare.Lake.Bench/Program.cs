@@ -162,22 +162,23 @@ queryApi.SetAction(async (parseResult, cancellationToken) =>
         cancellationToken);
 });
 
-var entries = new Option<int>("--entries")
+// A benchmark with one size option, run synchronously in a scratch folder.
+Command Sized<T>(string name, string description, Option<T> size, string title, Func<string, T, (IReadOnlyList<BenchResult>, string)> run)
 {
-    Description = "Catalogue entries to check.",
-    DefaultValueFactory = _ => 10_000,
-};
-var freshness = new Command("freshness", "The freshness check over a large catalogue vs DuckDB computing the simplest state over the same store tables.")
-{
-    entries,
-    markdown,
-    work,
-};
-freshness.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), FreshnessBenchmark.Title,
-    directory => Task.FromResult((FreshnessBenchmark.Run(directory, parseResult.GetValue(entries), 3, Console.Error), FreshnessBenchmark.Notes(parseResult.GetValue(entries), 3))),
-    cancellationToken));
+    var command = new Command(name, description) { size, markdown, work };
+    command.SetAction((parseResult, cancellationToken) => BenchRunner.RunAsync(parseResult.GetValue(work), parseResult.GetValue(markdown), title,
+        directory => Task.FromResult(run(directory, parseResult.GetValue(size)!)), cancellationToken));
+    return command;
+}
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, producedAt, queryApi, freshness };
+var freshness = Sized("freshness", "The freshness check over a large catalogue vs DuckDB computing the simplest state over the same store tables.",
+    new Option<int>("--entries") { Description = "Catalogue entries to check.", DefaultValueFactory = _ => 10_000 }, FreshnessBenchmark.Title,
+    (directory, entries) => (FreshnessBenchmark.Run(directory, entries, 3, Console.Error), FreshnessBenchmark.Notes(entries, 3)));
+var consistency = Sized("consistency", "The nightly consistency check over a synthetic city vs DuckDB running the same provider-pair joins.",
+    new Option<long>("--persons") { Description = "Persons in the synthetic city the check runs over.", DefaultValueFactory = _ => 1_000_000 }, ConsistencyBenchmark.Title,
+    (directory, persons) => (ConsistencyBenchmark.Run(directory, persons, Console.Error), ConsistencyBenchmark.Notes(persons)));
+
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, producedAt, queryApi, freshness, consistency };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
