@@ -121,10 +121,12 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
         WriteDifferences(connection, [.. classified, .. misKeyedPairs], rechecked, modelVersion, now);
         var authorities = providers.ToDictionary(p => p.DatasetId, p => p.Authoritative, StringComparer.Ordinal);
         var raised = 0;
-        foreach (var item in classified.Where(c => c.Class == DifferenceClass.MaterialConflict && c.Score >= options.FlagThreshold))
+        var conflicts = classified.Where(c => c.Class == DifferenceClass.MaterialConflict && c.Score >= options.FlagThreshold).ToList();
+        var explained = classifier.Explain(conflicts, divisions);
+        for (var n = 0; n < conflicts.Count; n++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (raise(FlagOf(classifier, item, authorities, modelVersion)))
+            if (raise(FlagOf(conflicts[n], explained[n], authorities, modelVersion)))
             {
                 raised++;
             }
@@ -150,16 +152,15 @@ public sealed class ConsistencyCheck(LakeLayout layout, IPlatformStore store, Di
     }
 
     /// <summary>The flag of a classified pair: the side that is not the authority for the attribute is doubted.</summary>
-    public Flag FlagOf(DifferenceClassifier classifier, Classified item, IReadOnlyDictionary<string, IReadOnlySet<string>> authorities, string modelVersion)
+    public static Flag FlagOf(Classified item, IReadOnlyList<FeatureReason> reasons, IReadOnlyDictionary<string, IReadOnlySet<string>> authorities, string modelVersion)
     {
-        ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(reasons);
         ArgumentNullException.ThrowIfNull(authorities);
         var pair = item.Pair;
         var aIsAuthority = authorities.TryGetValue(pair.DatasetA, out var a) && a.Contains(pair.Attribute);
         var bIsAuthority = authorities.TryGetValue(pair.DatasetB, out var b) && b.Contains(pair.Attribute);
         var doubtA = bIsAuthority && !aIsAuthority;
-        var reasons = classifier.Explain(item, divisions);
         var (entry, doubted, reference, referenceValue) = doubtA
             ? (pair.DatasetA, pair.ValueA, pair.DatasetB, pair.ValueB)
             : (pair.DatasetB, pair.ValueB, pair.DatasetA, pair.ValueA);

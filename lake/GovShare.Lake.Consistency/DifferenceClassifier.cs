@@ -28,7 +28,7 @@ public sealed record FeatureReason(string Feature, double Value, double Contribu
 public sealed record LabelledFeatures(float[] Features, string Label);
 
 /// <summary>The classifier of differences: a LightGBM multiclass model (Microsoft.ML) over <see cref="ComparisonFeatures"/>.
-/// Thread-safe for <see cref="Classify"/> and <see cref="Explain"/> (each call builds its own data view).</summary>
+/// Thread-safe for <see cref="Classify"/> and the Explain methods (each call builds its own data view).</summary>
 public sealed class DifferenceClassifier
 {
     private readonly MLContext _ml;
@@ -126,30 +126,40 @@ public sealed class DifferenceClassifier
     /// <summary>Why a pair was put in its class: each comparison feature's contribution, measured as how much the
     /// probability of the class falls when that feature takes the value it would have if the two values were identical
     /// (occlusion). Strongest first; features that change nothing are left out.</summary>
-    public IReadOnlyList<FeatureReason> Explain(Classified classified, DivisionRegistry divisions, int top = 5)
-    {
-        ArgumentNullException.ThrowIfNull(classified);
-        var identical = ComparisonFeatures.Identical(classified.Pair, divisions);
-        var variants = new List<float[]>();
-        var indices = new List<int>();
-        for (var i = 0; i < ComparisonFeatures.FirstKindFeature; i++)
-        {
-            if (classified.Features[i] == identical[i])
-            {
-                continue;
-            }
+    public IReadOnlyList<FeatureReason> Explain(Classified classified, DivisionRegistry divisions, int top = 5) =>
+        Explain([classified], divisions, top)[0];
 
-            var variant = (float[])classified.Features.Clone();
-            variant[i] = identical[i];
-            variants.Add(variant);
-            indices.Add(i);
+    /// <summary>The reasons of many pairs, with one pass of the model over all their variants (a pass costs far more
+    /// than a row: explaining the night's flags one by one took most of the check's time).</summary>
+    public IReadOnlyList<IReadOnlyList<FeatureReason>> Explain(IReadOnlyList<Classified> items, DivisionRegistry divisions, int top = 5)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var variants = new List<float[]>();
+        var owners = new List<(int Item, int Feature)>();
+        for (var n = 0; n < items.Count; n++)
+        {
+            var identical = ComparisonFeatures.Identical(items[n].Pair, divisions);
+            for (var i = 0; i < ComparisonFeatures.FirstKindFeature; i++)
+            {
+                if (items[n].Features[i] == identical[i])
+                {
+                    continue;
+                }
+
+                var variant = (float[])items[n].Features.Clone();
+                variant[i] = identical[i];
+                variants.Add(variant);
+                owners.Add((n, i));
+            }
         }
 
-        var index = Array.IndexOf(_classes, classified.Class);
         var predictions = Predict(variants);
-        var reasons = new List<FeatureReason>();
+        var reasons = items.Select(_ => new List<FeatureReason>()).ToList();
         for (var v = 0; v < variants.Count; v++)
         {
+            var (n, i) = owners[v];
+            var classified = items[n];
+            var index = Array.IndexOf(_classes, classified.Class);
             var without = index >= 0 && index < predictions[v].Scores.Length ? predictions[v].Scores[index] : 0;
             var contribution = classified.Score - without;
             if (Math.Abs(contribution) < 0.005)
@@ -157,13 +167,13 @@ public sealed class DifferenceClassifier
                 continue;
             }
 
-            var feature = ComparisonFeatures.All[indices[v]];
-            var value = classified.Features[indices[v]];
-            reasons.Add(new FeatureReason(feature.Name, value, Math.Round(contribution, 4),
+            var feature = ComparisonFeatures.All[i];
+            var value = classified.Features[i];
+            reasons[n].Add(new FeatureReason(feature.Name, value, Math.Round(contribution, 4),
                 $"{feature.Zh}：{Shown(value, false)}", $"{feature.En}: {Shown(value, true)}"));
         }
 
-        return [.. reasons.OrderByDescending(r => Math.Abs(r.Contribution)).ThenBy(r => r.Feature, StringComparer.Ordinal).Take(top)];
+        return [.. reasons.Select(r => (IReadOnlyList<FeatureReason>)[.. r.OrderByDescending(x => Math.Abs(x.Contribution)).ThenBy(x => x.Feature, StringComparer.Ordinal).Take(top)])];
     }
 
     /// <summary>The explanation in plain words, from the reasons.</summary>
