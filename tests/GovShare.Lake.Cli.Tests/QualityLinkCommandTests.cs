@@ -1,5 +1,5 @@
 using System.Text;
-using GovShare.Lake.Tests.Quality.Linkage;
+using GovShare.Lake.Quality.Linkage;
 using GovShare.Lake.Text;
 
 namespace GovShare.Lake.Cli.Tests;
@@ -13,7 +13,7 @@ public sealed class QualityLinkCommandTests : IDisposable
     public async Task Link_Should_FindTheKnownLinks_When_TheLegacyFileIsGbkWithOtherColumnNames()
     {
         // A seed the linkage was never tuned on; the register in UTF-8 with a BOM, the legacy file in GBK.
-        var files = LinkageTestData.Generate(3000, 20261124);
+        var files = LinkageSample.Generate(3000, 20261124);
         var (left, right) = Write(files, TextEncodings.Gb18030);
         var output = Path.Combine(_folder, "pairs.csv");
 
@@ -25,7 +25,7 @@ public sealed class QualityLinkCommandTests : IDisposable
         Assert.Equal([0xEF, 0xBB, 0xBF], (await File.ReadAllBytesAsync(output))[..3]);
         Assert.Equal("left_id,right_id,match_weight,probability,top_fields", lines[0]);
         var pairs = lines.Skip(1).Select(line => line.Split(',')).ToList();
-        var (precision, recall, f1) = LinkageTestData.Score(pairs.Select(p => (p[0], p[1])), files.Links);
+        var (precision, recall, f1) = LinkageSample.Score(pairs.Select(p => (p[0], p[1])), files.Links);
         Assert.True(f1 >= 0.99, $"precision {precision:F4}, recall {recall:F4}, F1 {f1:F4}");
         Assert.All(pairs, p => Assert.Matches(@"^-?\d+\.\d\d$", p[2]));
         Assert.All(pairs, p => Assert.InRange(double.Parse(p[3], System.Globalization.CultureInfo.InvariantCulture), 0.5, 1));
@@ -43,7 +43,7 @@ public sealed class QualityLinkCommandTests : IDisposable
     [Fact]
     public async Task Link_Should_WriteToStandardOutputWithExplanations_When_NoOutFileIsGiven()
     {
-        var files = LinkageTestData.Generate(800, 31);
+        var files = LinkageSample.Generate(800, 31);
         var (left, right) = Write(files, new UTF8Encoding(false));
 
         var chinese = await Link(left, right, "--explain");
@@ -65,7 +65,7 @@ public sealed class QualityLinkCommandTests : IDisposable
     [Fact]
     public async Task Link_Should_NameTheFileAndListItsColumns_When_AFieldColumnIsMissing()
     {
-        var (left, right) = Write(LinkageTestData.Generate(50, 5), new UTF8Encoding(false));
+        var (left, right) = Write(LinkageSample.Generate(50, 5), new UTF8Encoding(false));
 
         var result = await CliRunner.RunInProcessAsync(["quality", "link", "--left", left, "--right", right, "--left-id", "编号", "--right-id", "record_no",
             "--fields", "姓名=xm,出生日期"]);
@@ -107,7 +107,7 @@ public sealed class QualityLinkCommandTests : IDisposable
     [Fact]
     public async Task Link_Should_RefuseWithUsage_When_TypesDoNotMatchTheFields()
     {
-        var (left, right) = Write(LinkageTestData.Generate(50, 5), new UTF8Encoding(false));
+        var (left, right) = Write(LinkageSample.Generate(50, 5), new UTF8Encoding(false));
 
         var count = await Link(left, right, "--types", "name,date");
         var unknown = await Link(left, right, "--types", "name,auto,date,phone,text");
@@ -138,18 +138,18 @@ public sealed class QualityLinkCommandTests : IDisposable
         Assert.Contains("log2(m/u)", help.Out, StringComparison.Ordinal);
     }
 
-    private (string Left, string Right) Write(LinkageTestData.Files files, Encoding rightEncoding)
+    private (string Left, string Right) Write(LinkageSample.Files files, Encoding rightEncoding)
     {
         var left = Path.Combine(_folder, "left.csv");
         var right = Path.Combine(_folder, "right.csv");
-        LinkageTestData.Write(left, LinkageTestData.LeftColumns, files.Left, new UTF8Encoding(true));
-        LinkageTestData.Write(right, LinkageTestData.RightColumns, files.Right, rightEncoding);
+        LinkageSample.Write(left, LinkageSample.LeftColumns, files.Left, new UTF8Encoding(true));
+        LinkageSample.Write(right, LinkageSample.RightColumns, files.Right, rightEncoding);
         return (left, right);
     }
 
     private static Task<CliResult> Link(string left, string right, params string[] more) =>
         CliRunner.RunInProcessAsync(["quality", "link", "--left", left, "--right", right, "--left-id", "编号", "--right-id", "record_no",
-            "--fields", LinkageTestData.FieldMapping, .. more]);
+            "--fields", LinkageSample.FieldMapping, .. more]);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -8,12 +8,6 @@ namespace GovShare.Lake.Jobs.Quality;
 /// markers <c>&lt;!-- evaluation:begin --&gt;</c> and <c>&lt;!-- evaluation:end --&gt;</c>, so the rest of the page stays).</summary>
 public static class QualityReport
 {
-    /// <summary>The begin marker.</summary>
-    public const string Begin = "<!-- evaluation:begin -->";
-
-    /// <summary>The end marker.</summary>
-    public const string End = "<!-- evaluation:end -->";
-
     /// <summary>The evaluation section.</summary>
     public static string Markdown(TrainingOutcome outcome, TrainingOptions options, string machine)
     {
@@ -51,15 +45,21 @@ public static class QualityReport
     }
 
     /// <summary>Writes the section into a Markdown file between the markers (appended when the file has none).</summary>
-    public static void Write(string path, string section)
+    public static void Write(string path, string section) => Write(path, "evaluation", "Classifier evaluation", section);
+
+    /// <summary>Writes a section between <c>&lt;!-- NAME:begin --&gt;</c> and <c>&lt;!-- NAME:end --&gt;</c>, appended under
+    /// <paramref name="heading"/> when the file has no such markers.</summary>
+    public static void Write(string path, string name, string heading, string section)
     {
+        ArgumentNullException.ThrowIfNull(section);
+        var (begin, end) = ($"<!-- {name}:begin -->", $"<!-- {name}:end -->");
         var text = File.Exists(path) ? File.ReadAllText(path) : "# Data quality\n";
-        var block = Begin + "\n" + section.TrimEnd('\n') + "\n" + End;
-        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
-        var end = text.IndexOf(End, StringComparison.Ordinal);
-        text = begin >= 0 && end > begin
-            ? text[..begin] + block + text[(end + End.Length)..]
-            : text.TrimEnd('\n') + "\n\n## Classifier evaluation\n\n" + block + "\n";
+        var block = begin + "\n" + section.TrimEnd('\n') + "\n" + end;
+        var from = text.IndexOf(begin, StringComparison.Ordinal);
+        var to = text.IndexOf(end, StringComparison.Ordinal);
+        text = from >= 0 && to > from
+            ? text[..from] + block + text[(to + end.Length)..]
+            : text.TrimEnd('\n') + $"\n\n## {heading}\n\n" + block + "\n";
         File.WriteAllText(path, text, new UTF8Encoding(false));
     }
 }

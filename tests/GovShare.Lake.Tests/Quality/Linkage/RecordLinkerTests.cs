@@ -17,11 +17,11 @@ public sealed class RecordLinkerTests(ITestOutputHelper output)
     public void Link_Should_ReachF1OfAtLeast099_When_LinkingFilesItWasNotTunedOn(int seed)
     {
         Assert.NotEqual(TuningSeed, seed);
-        var files = LinkageTestData.Generate(4000, seed);
+        var files = LinkageSample.Generate(4000, seed);
 
         var result = Link(files);
 
-        var (precision, recall, f1) = LinkageTestData.Score(result.Pairs.Select(p => (p.LeftId, p.RightId)), files.Links);
+        var (precision, recall, f1) = LinkageSample.Score(result.Pairs.Select(p => (p.LeftId, p.RightId)), files.Links);
         output.WriteLine($"seed {seed}: {files.Left.Count} left, {files.Right.Count} right, {files.Links.Count} true links; " +
             $"{result.Compared} compared, {result.Pairs.Count} linked; precision {precision:F4}, recall {recall:F4}, F1 {f1:F4}; " +
             $"EM {result.Model.Iterations} iterations, λ {result.Model.Lambda:F4}, threshold {result.Threshold:F2}");
@@ -31,7 +31,7 @@ public sealed class RecordLinkerTests(ITestOutputHelper output)
     [Fact]
     public void Link_Should_EstimateAgreementAsLikelierAmongMatches_When_EmConverges()
     {
-        var files = LinkageTestData.Generate(3000, TuningSeed);
+        var files = LinkageSample.Generate(3000, TuningSeed);
 
         var model = Link(files).Model;
 
@@ -61,7 +61,7 @@ public sealed class RecordLinkerTests(ITestOutputHelper output)
     [Fact]
     public void Link_Should_UseEachRecordOnce_When_OneToOne()
     {
-        var files = LinkageTestData.Generate(1500, TuningSeed);
+        var files = LinkageSample.Generate(1500, TuningSeed);
 
         var pairs = Link(files).Pairs;
 
@@ -113,7 +113,7 @@ public sealed class RecordLinkerTests(ITestOutputHelper output)
     [Fact]
     public void Explain_Should_SayEachFieldsVerdictAndWeight_When_AskedInEnglishOrChinese()
     {
-        var (left, right) = Inputs(LinkageTestData.Generate(1500, TuningSeed));
+        var (left, right) = Inputs(LinkageSample.Generate(1500, TuningSeed));
         var model = RecordLinker.Link(left, right).Model;
 
         // A register record and a legacy one of the same person: birth date with two digits swapped, another
@@ -160,27 +160,9 @@ public sealed class RecordLinkerTests(ITestOutputHelper output)
     }
 
     /// <summary>The files as the CLI reads them: types inferred from both sides' values.</summary>
-    internal static (LinkageInput Left, LinkageInput Right) Inputs(LinkageTestData.Files files)
-    {
-        var fields = LinkageTestData.LeftColumns.Skip(1)
-            .Select((name, f) => new LinkageField(name, FieldTypes.Infer(files.Left.Concat(files.Right).Take(2000).Select(row => row[f + 1]))))
-            .ToList();
-        var left = new LinkageInput("left", fields);
-        var right = new LinkageInput("right", fields);
-        foreach (var row in files.Left)
-        {
-            Assert.True(left.TryAdd(row[0], row[1..], out _));
-        }
+    internal static (LinkageInput Left, LinkageInput Right) Inputs(LinkageSample.Files files) => LinkageSample.Inputs(files);
 
-        foreach (var row in files.Right)
-        {
-            Assert.True(right.TryAdd(row[0], row[1..], out _));
-        }
-
-        return (left, right);
-    }
-
-    private static LinkageResult Link(LinkageTestData.Files files)
+    private static LinkageResult Link(LinkageSample.Files files)
     {
         var (left, right) = Inputs(files);
         return RecordLinker.Link(left, right);

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace GovShare.Lake.Tests.Quality.Linkage;
+namespace GovShare.Lake.Quality.Linkage;
 
 /// <summary>Two person files made from the same synthetic people, with the links between them known: a clean
 /// register on the left, a keyless legacy file on the right with the noise such files have (traditional characters,
 /// full-width digits, one-character typos, transposed birth-date digits, other date forms, missing values, changed
 /// phones and addresses), people on only one side, households sharing an address, and many people called 张伟 or 王芳
-/// so that names alone cannot decide. Shared with the CLI tests (linked into that project).</summary>
-internal static class LinkageTestData
+/// so that names alone cannot decide. What <c>govshare quality evaluate</c> measures the linkage on, and the tests use.</summary>
+public static class LinkageSample
 {
     public static readonly string[] LeftColumns = ["编号", "姓名", "性别", "出生日期", "联系电话", "住址"];
 
@@ -52,7 +52,7 @@ internal static class LinkageTestData
     };
 
     /// <summary>The two files' rows (id first, then the columns above) and the true links.</summary>
-    internal sealed record Files(List<string[]> Left, List<string[]> Right, HashSet<(string Left, string Right)> Links);
+    public sealed record Files(List<string[]> Left, List<string[]> Right, HashSet<(string Left, string Right)> Links);
 
     private sealed record Person(string Name, bool Male, DateOnly Birth, string? Phone, string Address);
 
@@ -116,6 +116,29 @@ internal static class LinkageTestData
         }
 
         File.WriteAllText(path, text.ToString(), encoding);
+    }
+
+    /// <summary>The two files as linkage inputs, each field's type recognised from the values as the CLI does.</summary>
+    public static (LinkageInput Left, LinkageInput Right) Inputs(Files files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var fields = LeftColumns.Skip(1)
+            .Select((name, f) => new LinkageField(name, FieldTypes.Infer(files.Left.Concat(files.Right).Take(2000).Select(row => row[f + 1]))))
+            .ToList();
+        var left = new LinkageInput("left", fields);
+        var right = new LinkageInput("right", fields);
+        foreach (var (side, rows) in new[] { (left, files.Left), (right, files.Right) })
+        {
+            foreach (var row in rows)
+            {
+                if (!side.TryAdd(row[0], row[1..], out _))
+                {
+                    throw new InvalidOperationException($"the generated {side.Name} file repeats the id {row[0]}.");
+                }
+            }
+        }
+
+        return (left, right);
     }
 
     /// <summary>Precision, recall and F1 of found links against the true ones.</summary>
