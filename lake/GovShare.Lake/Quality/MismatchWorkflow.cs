@@ -297,26 +297,11 @@ public sealed class MismatchWorkflow(IPlatformStore store, Func<WorkingCalendar>
         var report = Reviewable(id, reviewer, "reroute", MismatchStatus.AwaitingReview, MismatchStatus.InVerification);
         var text = Text(note, "note", MaxTextLength);
         var target = Target(report, entryId, "entryId");
-        var now = clock.GetUtcNow();
-        var due = calendar().AddWorkingDays(now, VerificationDays);
-        return Save(report, report with
-        {
-            EntryId = target.Id,
-            Provider = target.Agency.Code,
-            Status = MismatchStatus.InVerification,
-            VerificationStartedAt = now,
-            Due = due,
-            RemindedAt = null,
-            Escalated = false,
-            EscalatedAt = null,
-            RoutedFrom = [.. report.RoutedFrom, report.EntryId],
-            History =
-            [
-                .. report.History,
-                new MismatchEvent(now, reviewer.Code, "rerouted", report.Status, MismatchStatus.InVerification,
-                    $"sent to {target.Agency.Code}, the provider of {target.Id}; due by {DueDay(due)}" + (text is null ? "" : "; " + text)),
-            ],
-        });
+        return RoutedTo(report, target, clock.GetUtcNow(), (now, due) =>
+        [
+            new MismatchEvent(now, reviewer.Code, "rerouted", report.Status, MismatchStatus.InVerification,
+                $"sent to {target.Agency.Code}, the provider of {target.Id}; due by {DueDay(due)}" + (text is null ? "" : "; " + text)),
+        ]);
     }
 
     /// <summary>The verdicts given on reports (the last one of each report), for the classifier's retraining: a reviewer's
@@ -549,25 +534,32 @@ public sealed class MismatchWorkflow(IPlatformStore store, Func<WorkingCalendar>
     private MismatchReport WrongProvider(MismatchReport report, Agency actor, string? authoritativeEntryId, string? reasons, DateTimeOffset now)
     {
         var target = Target(report, authoritativeEntryId, "authoritativeEntryId");
+        return RoutedTo(report, target, now, (at, due) =>
+        [
+            new MismatchEvent(at, actor.Code, "wrong_provider", report.Status, MismatchStatus.WrongProvider,
+                $"the authoritative source is {target.Id}" + (reasons is null ? "" : "; " + reasons)),
+            new MismatchEvent(at, AccessWorkflow.Platform, "rerouted", MismatchStatus.WrongProvider, MismatchStatus.InVerification,
+                $"sent to {target.Agency.Code}, the provider of {target.Id}; due by {DueDay(due)}"),
+        ]);
+    }
+
+    // The report sent to another entry's provider (a reviewer's reroute, a provider's "wrong provider"): in verification
+    // there from now, due in 3 working days, reminders and escalation starting afresh; the steps record how it got there.
+    private MismatchReport RoutedTo(MismatchReport report, CatalogueEntry target, DateTimeOffset now, Func<DateTimeOffset, DateTimeOffset, IEnumerable<MismatchEvent>> steps)
+    {
         var due = calendar().AddWorkingDays(now, VerificationDays);
         return Save(report, report with
         {
             EntryId = target.Id,
             Provider = target.Agency.Code,
+            Status = MismatchStatus.InVerification,
             VerificationStartedAt = now,
             Due = due,
             RemindedAt = null,
             Escalated = false,
             EscalatedAt = null,
             RoutedFrom = [.. report.RoutedFrom, report.EntryId],
-            History =
-            [
-                .. report.History,
-                new MismatchEvent(now, actor.Code, "wrong_provider", report.Status, MismatchStatus.WrongProvider,
-                    $"the authoritative source is {target.Id}" + (reasons is null ? "" : "; " + reasons)),
-                new MismatchEvent(now, AccessWorkflow.Platform, "rerouted", MismatchStatus.WrongProvider, MismatchStatus.InVerification,
-                    $"sent to {target.Agency.Code}, the provider of {target.Id}; due by {DueDay(due)}"),
-            ],
+            History = [.. report.History, .. steps(now, due)],
         });
     }
 
