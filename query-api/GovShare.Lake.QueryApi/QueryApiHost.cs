@@ -14,6 +14,8 @@ using GovShare.Lake.QueryApi.Operations;
 using GovShare.Lake.QueryApi.Quality;
 using GovShare.Lake.QueryApi.Query;
 using GovShare.Lake.QueryApi.Scorecards;
+using GovShare.Lake.QueryApi.Staff;
+using GovShare.Lake.QueryApi.Ui;
 using GovShare.Lake.QueryApi.Themes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
@@ -29,6 +31,9 @@ public static class QueryApiHost
 {
     /// <summary>The authorization policy of operator-only endpoints.</summary>
     public const string OperatorPolicy = "operator";
+
+    /// <summary>The default authentication scheme: an API key when the request has an Authorization header, else the session cookie.</summary>
+    public const string CredentialsScheme = "Credentials";
 
     /// <summary>Creates the application: options bound and validated, error responses as RFC 9457
     /// problem details, every endpoint mapped. <paramref name="configure"/> lets the composing host
@@ -74,8 +79,21 @@ public static class QueryApiHost
         builder.Services.AddSingleton(services => new GovShare.Lake.Quality.MismatchWorkflow(services.GetRequiredService<IPlatformStore>(),
             () => services.GetRequiredService<CalendarService>().Calendar, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<LakeRefresher>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton(services =>
+        {
+            var staff = builder.Configuration.GetSection(StaffOptions.SectionName).Get<StaffOptions>() ?? new StaffOptions();
+            return staff.Validate() is [] ? staff : throw new LakeException(LakeErrorKind.InvalidInput, string.Join(" ", staff.Validate()));
+        });
+        builder.Services.AddSingleton<StaffDirectory>();
+
+        // Machines authenticate with an API key in the Authorization header, staff's browsers with the session cookie.
+        builder.Services.AddAuthentication(CredentialsScheme)
+            .AddPolicyScheme(CredentialsScheme, "API key or session", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count == 0 && context.Request.Cookies.ContainsKey(SessionAuthenticationHandler.CookieName)
+                    ? SessionAuthenticationHandler.SchemeName
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(OperatorPolicy, policy => policy.RequireClaim(ApiKeyAuthenticationHandler.AgencyKindClaim, "operator"));
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -96,12 +114,16 @@ public static class QueryApiHost
         // Freshness options are checked at start, not by the first scorecard read.
         app.Services.GetRequiredService<FreshnessOptions>();
 
+        // Staff settings are checked at start too.
+        app.Services.GetRequiredService<StaffOptions>();
+
         // The platform key pair is made on first start, not by the first request that signs something.
         app.Services.GetRequiredService<GovShare.Lake.Evidence.EvidenceVault>();
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMiddleware<StaffGate>();
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapQueryApi();
@@ -117,6 +139,9 @@ public static class QueryApiHost
         app.MapScorecardsApi();
         app.MapMismatchApi();
         app.MapFeedAnomaliesApi();
+        app.MapVersionsApi();
+        app.MapStaffApi();
+        app.MapUi(app.Configuration["Ui:Directory"]);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("GovShare Lake API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts()).AllowAnonymous();
         return app;

@@ -146,4 +146,60 @@ public static class DemoLake
 
         return credentials;
     }
+
+    /// <summary>A demo staff account and its password.</summary>
+    /// <param name="Username">Sign-in name.</param>
+    /// <param name="Password">Its password (random, shown once and written to <see cref="CredentialsFile"/>).</param>
+    /// <param name="Agency">The agency.</param>
+    /// <param name="Roles">Its roles.</param>
+    public sealed record DemoStaff(string Username, string Password, string Agency, IReadOnlyList<StaffRole> Roles);
+
+    /// <summary>Gives the demo agencies (registered by <see cref="SeedAgencies"/>) staff accounts for the web UI with random
+    /// passwords, appended to <see cref="CredentialsFile"/>: <c>op.admin</c> (operator), <c>op.reviewer</c> (reviewer), an
+    /// analyst for each consumer (<c>urban-ops.analyst</c>, <c>housing-fund.analyst</c>), and <c>&lt;code&gt;.admin</c>, a provider
+    /// administrator who is also an analyst, for each providing agency.</summary>
+    public static IReadOnlyList<DemoStaff> SeedStaff(LakeLayout layout, IPlatformStore store, TimeProvider clock, StaffOptions? options = null)
+    {
+        var directory = new StaffDirectory(store, options ?? new StaffOptions(), clock);
+        var planned = new List<(string Username, string Agency, string Name, StaffRole[] Roles)>();
+        foreach (var agency in store.ListAgencies())
+        {
+            planned.AddRange(agency.Kind switch
+            {
+                AgencyKind.Operator => [("op.admin", agency.Code, "平台管理员", [StaffRole.Operator]), ("op.reviewer", agency.Code, "数据质量审核员", [StaffRole.Reviewer])],
+                AgencyKind.Provider => [($"{agency.Code}.admin", agency.Code, agency.Name.Zh + "管理员", [StaffRole.ProviderAdmin, StaffRole.Analyst])],
+                _ => [($"{agency.Code}.analyst", agency.Code, agency.Name.Zh + "分析员", [StaffRole.Analyst])],
+            });
+        }
+
+        var staff = new List<DemoStaff>();
+        foreach (var (username, agency, name, roles) in planned.Where(p => store.FindStaffAccount(p.Username) is null))
+        {
+            var password = PasswordHashing.Temporary();
+            directory.Create(username, agency, name, roles, password, out _);
+            staff.Add(new DemoStaff(username, password, agency, roles));
+        }
+
+        var text = new System.Text.StringBuilder()
+            .AppendLine("# Web UI staff accounts (sign in at /ui/): username<TAB>password<TAB>agency<TAB>roles");
+        foreach (var account in staff)
+        {
+            text.Append(account.Username).Append('\t').Append(account.Password).Append('\t').Append(account.Agency).Append('\t')
+                .AppendLine(string.Join(',', account.Roles.Select(StaffRoles.Name)));
+        }
+
+        var path = Path.Combine(layout.Root, CredentialsFile);
+        var file = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, new System.Text.UTF8Encoding(false), file))
+        {
+            writer.Write(text.ToString());
+        }
+
+        return staff;
+    }
 }

@@ -95,6 +95,10 @@ internal static class ServeCommand
                 {
                     await console.Out.WriteLineAsync($"  {credential.Code,-10} {credential.Kind.ToString().ToLowerInvariant(),-9} {credential.Key}  {credential.Name}");
                 }
+
+                var staff = DemoLake.SeedStaff(context.Layout, context.Store, TimeProvider.System);
+                await console.Out.WriteLineAsync($"Demo staff accounts for the web UI at http://127.0.0.1:{parseResult.GetValue(port)}/ui/ (passwords in the same file): " +
+                    string.Join(", ", staff.Select(s => s.Username)));
             }
 
             await console.Out.FlushAsync(cancellationToken);

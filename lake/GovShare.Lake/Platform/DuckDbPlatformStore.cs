@@ -255,6 +255,30 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
             INSERT INTO feed_judgements SELECT DISTINCT ON (batch_id) batch_id, dataset_id, now()::TIMESTAMP, now()::TIMESTAMP
                 FROM deliveries WHERE status = 'committed';
             """),
+        (13, "staff accounts", """
+            -- Staff sign in to the web UI with a password (PBKDF2 hash only); each browser session is kept by the hash of its
+            -- cookie's secret, so that signing out, a password change or a disabled account ends it at once.
+            CREATE TABLE staff_accounts (
+                username VARCHAR PRIMARY KEY,
+                agency_code VARCHAR NOT NULL,
+                display_name VARCHAR NOT NULL,
+                roles VARCHAR NOT NULL,
+                password_hash VARCHAR NOT NULL,
+                failed_attempts INTEGER NOT NULL,
+                locked_until TIMESTAMP,
+                disabled_at TIMESTAMP,
+                must_change_password BOOLEAN NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                last_sign_in TIMESTAMP);
+            CREATE TABLE staff_sessions (
+                session_hash VARCHAR PRIMARY KEY,
+                username VARCHAR NOT NULL,
+                csrf_token VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                expires_at TIMESTAMP NOT NULL,
+                revoked_at TIMESTAMP);
+            CREATE INDEX staff_sessions_user ON staff_sessions (username);
+            """),
     ];
 
     /// <summary>How entries are stored: camelCase JSON, enums by their YAML names, Chinese unescaped.</summary>

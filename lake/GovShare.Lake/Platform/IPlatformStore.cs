@@ -241,4 +241,27 @@ public interface IPlatformStore
     /// <summary>Marks an anomaly notified and stores its notifications, in one transaction; false (nothing stored) when it was
     /// notified already or is unknown.</summary>
     bool MarkFeedAnomalyNotified(string id, IReadOnlyList<Notification> notifications);
+
+    /// <summary>Stores a staff account (insert or replace).</summary>
+    void SaveStaffAccount(StaffAccount account);
+
+    /// <summary>A staff account by username, or null.</summary>
+    StaffAccount? FindStaffAccount(string username);
+
+    /// <summary>Every staff account, by username.</summary>
+    IReadOnlyList<StaffAccount> ListStaffAccounts();
+
+    /// <summary>Counts a failed sign-in in one statement; at <paramref name="threshold"/> consecutive failures the account is
+    /// locked until <paramref name="lockUntil"/> and the count starts again. Returns the account as now stored, or null.</summary>
+    StaffAccount? RecordSignInFailure(string username, DateTimeOffset now, int threshold, DateTimeOffset lockUntil);
+
+    /// <summary>Stores a new browser session.</summary>
+    void SaveStaffSession(StaffSession session);
+
+    /// <summary>A session by the hash of its secret, or null.</summary>
+    StaffSession? FindStaffSession(string hash);
+
+    /// <summary>Ends sessions: all of <paramref name="username"/>'s (but <paramref name="exceptHash"/>), or the one of
+    /// <paramref name="hash"/>.</summary>
+    void RevokeStaffSessions(string? username, string? hash, DateTimeOffset now, string? exceptHash = null);
 }

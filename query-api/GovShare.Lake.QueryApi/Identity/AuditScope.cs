@@ -46,7 +46,8 @@ public sealed class AuditScope
     /// <summary>An event for an endpoint that does not require the party headers (deliveries, the operator's own
     /// endpoints, refusals): the agency from the key, end user and purpose when the caller sent them.</summary>
     public static AuditEvent EventOf(HttpContext context, string action, IReadOnlyList<string> resources, IReadOnlyList<string> subjects, long? rows, int status) =>
-        new(RequestParty.AgencyOf(context.User)?.Code ?? "-", RequestParty.Optional(context, RequestParty.EndUserHeader),
+        new(RequestParty.AgencyOf(context.User)?.Code ?? "-",
+            GovShare.Lake.QueryApi.Staff.StaffPrincipal.Account(context.User) ?? RequestParty.Optional(context, RequestParty.EndUserHeader),
             RequestParty.Optional(context, RequestParty.PurposeHeader), action, resources, null, subjects, rows, OutcomeOf(status), status);
 
     /// <summary>The outcome a status stands for.</summary>

@@ -37,7 +37,8 @@ public sealed record RequestParty(string Agency, AgencyKind Kind, string EndUser
             return null;
         }
 
-        var endUser = Header(context, EndUserHeader, ref problem);
+        // A signed-in member of staff is the end user: the account, whatever a header says.
+        var endUser = GovShare.Lake.QueryApi.Staff.StaffPrincipal.Account(context.User) ?? Header(context, EndUserHeader, ref problem);
         var purpose = Header(context, PurposeHeader, ref problem);
         return problem is null ? new RequestParty(code, kind, endUser!, purpose!) : null;
     }
