@@ -1,16 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using GovShare.Lake.Ingestion.Ingest;
-using GovShare.Lake.QueryApi;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using GovShare.Lake.Platform;
-using GovShare.Lake.Jobs;
-using Hangfire;
-using Hangfire.Dashboard;
 
 namespace GovShare.Lake.Cli.Commands;
 
@@ -105,26 +97,7 @@ internal static class ServeCommand
 
             var portNumber = parseResult.GetValue(port);
             var url = $"http://127.0.0.1:{portNumber}";
-            var app = QueryApiHost.Build([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    [$"{LakeOptions.SectionName}:{nameof(LakeOptions.Directory)}"] = lakeDirectory,
-                });
-                builder.WebHost.UseUrls(url);
-                builder.Services.AddSingleton<IDeliveryService>(new DeliveryService(context.Ingestor));
-                builder.Services.AddSingleton(context.Layout);
-                builder.Services.AddSingleton(context.Ingestor);
-                builder.Services.AddPlatformJobs(builder.Configuration);
-            });
-
-            // The jobs' dashboard, for the operator only (the API key in the Authorization header, as everywhere).
-            app.UseHangfireDashboard("/hangfire", new DashboardOptions
-            {
-                Authorization = [new OperatorDashboardAuthorization()],
-                DashboardTitle = "GovShare Lake jobs",
-                AppPath = null,
-            });
+            var app = ServeHost.Build(context, url);
             await using (app)
             {
                 try
@@ -146,11 +119,4 @@ internal static class ServeCommand
         });
         return serve;
     }
-}
-
-/// <summary>The Hangfire dashboard is the operator's: the request must carry the operator's API key.</summary>
-internal sealed class OperatorDashboardAuthorization : IDashboardAuthorizationFilter
-{
-    public bool Authorize(DashboardContext context) =>
-        GovShare.Lake.QueryApi.Identity.RequestParty.AgencyOf(context.GetHttpContext().User)?.Kind == AgencyKind.Operator;
 }

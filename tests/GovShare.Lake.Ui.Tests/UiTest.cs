@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+
+namespace GovShare.Lake.Ui.Tests;
+
+/// <summary>The base of a browser test class: xUnit makes one instance per test, so every test starts with a new browser
+/// context and page (<see cref="Page"/>, no cookies, in <see cref="Locale"/> and <see cref="Viewport"/>) whose requests
+/// are recorded (<see cref="Requests"/>). Contexts are closed when the test ends.</summary>
+/// <param name="host">The collection's host.</param>
+/// <param name="browser">The collection's browser.</param>
+public abstract class UiTest(UiHost host, UiBrowser browser) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> _contexts = [];
+    private IPage? _page;
+    private RequestLog? _requests;
+
+    /// <summary>The host under test.</summary>
+    protected UiHost Host => host;
+
+    /// <summary>The collection's browser.</summary>
+    protected UiBrowser Browser => browser;
+
+    /// <summary>The test's page, in its own context; relative URLs resolve against <see cref="UiHost.BaseUrl"/>.</summary>
+    protected IPage Page => _page ?? throw new InvalidOperationException("The page opens when the test starts.");
+
+    /// <summary>The requests <see cref="Page"/> made: <c>Requests.AssertOnlyFrom(Host.BaseUrl)</c>.</summary>
+    protected RequestLog Requests => _requests ?? throw new InvalidOperationException("The page opens when the test starts.");
+
+    /// <summary>The language of <see cref="Page"/>; <see cref="UiBrowser.DefaultLocale"/> unless a class overrides it.</summary>
+    protected virtual string Locale => UiBrowser.DefaultLocale;
+
+    /// <summary>The window of <see cref="Page"/>; <see cref="UiBrowser.Desktop"/> unless a class overrides it
+    /// (<see cref="UiBrowser.Tablet"/>).</summary>
+    protected virtual ViewportSize Viewport => UiBrowser.Desktop;
+
+    /// <summary>Opens <see cref="Page"/>.</summary>
+    public async Task InitializeAsync()
+    {
+        _page = await NewPageAsync(Locale, Viewport);
+        _requests = RequestLog.Attach(_page);
+    }
+
+    /// <summary>Closes every context the test opened.</summary>
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    /// <summary>Another page in a new context of its own (a second user, another language or window), closed with the test.</summary>
+    protected async Task<IPage> NewPageAsync(string locale = UiBrowser.DefaultLocale, ViewportSize? viewport = null)
+    {
+        var context = await browser.NewContextAsync(host.BaseUrl, locale, viewport);
+        _contexts.Add(context);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Runs the test's steps on <see cref="Page"/> through <see cref="Ui.Run"/>: a failure leaves
+    /// <c>artifacts/test-results/screenshots/&lt;test method&gt;.png</c>.</summary>
+    protected Task Run(Func<Task> steps, [CallerMemberName] string testName = "") => Ui.Run(Page, testName, steps);
+}
