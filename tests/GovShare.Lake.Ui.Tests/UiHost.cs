@@ -45,8 +45,14 @@ public class UiHost : IAsyncLifetime
     /// <summary>The demo agencies with their kinds, keys and Chinese names, in the order serve prints them.</summary>
     public IReadOnlyList<DemoLake.DemoCredential> Credentials => _credentials;
 
+    /// <summary>Staff accounts' passwords by username (<c>op.admin</c>, <c>op.reviewer</c>, <c>urban-ops.analyst</c>,
+    /// <c>housing-fund.analyst</c>, <c>&lt;provider&gt;.admin</c>).</summary>
+    public IReadOnlyDictionary<string, string> Passwords => _passwords;
+
     /// <summary>The running host's services.</summary>
     public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The host has not started.")).Services;
+
+    private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
 
     private PlatformContext Context => _context ?? throw new InvalidOperationException("The lake has not been opened yet.");
 
@@ -97,11 +103,14 @@ public class UiHost : IAsyncLifetime
         }
     }
 
-    /// <summary>The place for the staff accounts the UI signs in with (cookie sessions), seeded after
-    /// <see cref="Seed"/> and before the host starts. Empty until the platform has staff accounts: the sign-in tests add
-    /// the seeding call (a <c>DemoLake.SeedStaff</c>) here, keeping the passwords they need on this fixture.</summary>
+    /// <summary>The demo staff accounts the UI signs in with (cookie sessions), seeded after <see cref="Seed"/> and before the
+    /// host starts, as <c>govshare serve</c> does (<see cref="DemoLake.SeedStaff"/>); their passwords are in <see cref="Passwords"/>.</summary>
     protected virtual void SeedStaff()
     {
+        foreach (var account in DemoLake.SeedStaff(Layout, Store, TimeProvider.System))
+        {
+            _passwords[account.Username] = account.Password;
+        }
     }
 
     /// <summary>Settings and services of the test host, on top of serve's: the log kept to warnings (the test output stays

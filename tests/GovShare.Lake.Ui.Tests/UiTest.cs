@@ -60,4 +60,24 @@ public abstract class UiTest(UiHost host, UiBrowser browser) : IAsyncLifetime
     /// <summary>Runs the test's steps on <see cref="Page"/> through <see cref="Ui.Run"/>: a failure leaves
     /// <c>artifacts/test-results/screenshots/&lt;test method&gt;.png</c>.</summary>
     protected Task Run(Func<Task> steps, [CallerMemberName] string testName = "") => Ui.Run(Page, testName, steps);
+
+    /// <summary>Opens the UI on <paramref name="page"/> (default: the test's page) and signs in as a demo staff account; returns
+    /// once the navigation shows.</summary>
+    protected async Task SignInAsync(string username, IPage? page = null)
+    {
+        page ??= Page;
+        await page.GotoAsync("/ui/");
+        await page.Locator("input[name=username]").FillAsync(username);
+        await page.Locator("input[name=password]").FillAsync(Host.Passwords[username]);
+        await page.Locator("form.signin-form button[type=submit]").ClickAsync();
+        await page.Locator("nav.sidebar a").First.WaitForAsync();
+    }
+
+    /// <summary>States the purpose in the header bar (data requests need one).</summary>
+    protected async Task StatePurposeAsync(string purpose, IPage? page = null)
+    {
+        page ??= Page;
+        await page.Locator("#purpose").FillAsync(purpose);
+        await page.Locator("#purpose").DispatchEventAsync("change");
+    }
 }

@@ -34,7 +34,6 @@ internal static class UiAssets
     public static void MapUi(this IEndpointRouteBuilder endpoints, string? directory)
     {
         endpoints.MapGet("/", () => TypedResults.Redirect("/ui/")).ExcludeFromDescription().AllowAnonymous();
-        endpoints.MapGet("/ui", () => TypedResults.Redirect("/ui/")).ExcludeFromDescription().AllowAnonymous();
         endpoints.MapMethods("/ui/{**path}", [HttpMethods.Get, HttpMethods.Head], (string? path, HttpContext context) => Serve(path ?? "", context, directory)).ExcludeFromDescription().AllowAnonymous();
     }
 
