@@ -27,6 +27,7 @@ internal static class GovShareCli
         root.Subcommands.Add(EvidenceCommand.Create(console));
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(AgencyCommand.Create(console));
+        root.Subcommands.Add(AccountCommand.Create(console));
         root.Subcommands.Add(QueryCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(QualityCommand.Create(console));
