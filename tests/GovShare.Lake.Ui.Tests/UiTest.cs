@@ -11,6 +11,7 @@ namespace GovShare.Lake.Ui.Tests;
 public abstract class UiTest(UiHost host, UiBrowser browser) : IAsyncLifetime
 {
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _consoleErrors = [];
     private IPage? _page;
     private RequestLog? _requests;
 
@@ -54,12 +55,40 @@ public abstract class UiTest(UiHost host, UiBrowser browser) : IAsyncLifetime
     {
         var context = await browser.NewContextAsync(host.BaseUrl, locale, viewport);
         _contexts.Add(context);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+
+        // A script error or a console error (the UI reports an untranslated string that way) fails the test. The browser's own
+        // line for an HTTP error answer is not one: the tests provoke refusals on purpose.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                lock (_consoleErrors)
+                {
+                    _consoleErrors.Add(message.Text);
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_consoleErrors)
+            {
+                _consoleErrors.Add("uncaught: " + error);
+            }
+        };
+        return page;
     }
 
     /// <summary>Runs the test's steps on <see cref="Page"/> through <see cref="Ui.Run"/>: a failure leaves
     /// <c>artifacts/test-results/screenshots/&lt;test method&gt;.png</c>.</summary>
-    protected Task Run(Func<Task> steps, [CallerMemberName] string testName = "") => Ui.Run(Page, testName, steps);
+    protected Task Run(Func<Task> steps, [CallerMemberName] string testName = "") => Ui.Run(Page, testName, async () =>
+    {
+        await steps();
+        lock (_consoleErrors)
+        {
+            Assert.True(_consoleErrors.Count == 0, "the pages logged errors: " + string.Join(" | ", _consoleErrors));
+        }
+    });
 
     /// <summary>Opens the UI on <paramref name="page"/> (default: the test's page) and signs in as a demo staff account; returns
     /// once the navigation shows.</summary>

@@ -110,7 +110,7 @@ internal static class ServeCommand
                     return ExitCodes.Failure;
                 }
 
-                await console.Out.WriteLineAsync($"GovShare Lake {BuildInfo.Version} serving {url} (lake folder: {lakeDirectory}). Press Ctrl+C to stop.");
+                await console.Out.WriteLineAsync($"GovShare Lake {BuildInfo.Version} serving {url} (web UI: {url}/ui/; lake folder: {lakeDirectory}). Press Ctrl+C to stop.");
                 await console.Out.FlushAsync(cancellationToken);
                 await app.WaitForShutdownAsync(cancellationToken);
             }
