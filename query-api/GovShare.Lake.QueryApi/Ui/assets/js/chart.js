@@ -10,7 +10,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 /** Distinguishable colours (also for colour-blind readers: blue, orange, teal, purple, grey). */
 export const palette = ['#1f4e8c', '#d9822b', '#2a9d8f', '#7b4fa0', '#6b7280'];
 
-const size = { width: 640, height: 260, top: 16, right: 16, bottom: 44, left: 56 };
+const size = { width: 640, height: 260, top: 16, right: 32, bottom: 44, left: 56 };
 
 function s(tag, attrs, ...children) {
   const element = document.createElementNS(SVG, tag);
@@ -25,9 +25,10 @@ function s(tag, attrs, ...children) {
 }
 
 // A "nice" upper bound for the y axis and its step: 1, 2 or 5 times a power of ten.
-function niceScale(max, ticks = 4) {
-  if (!(max > 0)) return { top: 1, step: 0.25 };
-  const raw = max / ticks;
+// Counts (every value whole) get whole steps: no "0.5 deliveries".
+function niceScale(max, whole, ticks = 4) {
+  if (!(max > 0)) return whole ? { top: ticks, step: 1 } : { top: 1, step: 0.25 };
+  const raw = whole ? Math.max(1, max / ticks) : max / ticks;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= raw);
   return { top: step * Math.ceil(max / step), step };
@@ -36,7 +37,8 @@ function niceScale(max, ticks = 4) {
 function frame(options, series, labels) {
   const format = options.format ?? ((v) => fmtNumber(v));
   const values = series.flatMap((one) => one.values).filter((v) => v !== null && v !== undefined);
-  const scale = options.max !== undefined ? { top: options.max, step: options.max / 4 } : niceScale(Math.max(0, ...values));
+  const whole = values.every((v) => Number.isInteger(v));
+  const scale = options.max !== undefined ? { top: options.max, step: options.max / 4 } : niceScale(Math.max(0, ...values), whole);
   const plotWidth = size.width - size.left - size.right;
   const plotHeight = size.height - size.top - size.bottom;
   const y = (value) => size.top + plotHeight - (value / scale.top) * plotHeight;
@@ -52,7 +54,11 @@ function frame(options, series, labels) {
     s('line', { class: 'axis', x1: size.left, x2: size.left, y1: size.top, y2: size.top + plotHeight, stroke: '#9aa3b2' }),
     s('line', { class: 'axis', x1: size.left, x2: size.width - size.right, y1: size.top + plotHeight, y2: size.top + plotHeight, stroke: '#9aa3b2' }),
   ];
-  return { format, y, plotWidth, plotHeight, grid, axes, xLabel };
+  // No value at all (a new provider, a rate with no deadline passed): said in the plot rather than left blank.
+  const empty = values.length === 0 && options.emptyText
+    ? s('text', { class: 'chart-empty', x: size.left + plotWidth / 2, y: size.top + plotHeight / 2, 'text-anchor': 'middle' }, options.emptyText)
+    : null;
+  return { format, y, plotWidth, plotHeight, grid, axes, xLabel, empty };
 }
 
 function wrap(options, labels, series, svg) {
@@ -72,7 +78,8 @@ function wrap(options, labels, series, svg) {
 
 /**
  * A line chart. options: { title (the accessible name and caption), labels: x labels, series: [{ label, values (null: no
- * value), color }], format(v) → text for the y axis and the points, max (fixed top of the y axis, e.g. 1 for rates), xTitle }.
+ * value), color }], format(v) → text for the y axis and the points, max (fixed top of the y axis, e.g. 1 for rates), xTitle,
+ * emptyText (said in the plot when no value is there) }.
  */
 export function lineChart(options) {
   const labels = options.labels ?? [];
@@ -96,7 +103,7 @@ export function lineChart(options) {
         s('title', null, `${one.label} · ${labels[i]}: ${f.format(v)}`))));
   });
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${size.width} ${size.height}`, role: 'img', 'aria-label': options.title, preserveAspectRatio: 'xMidYMid meet' },
-    s('title', null, options.title), f.grid, f.axes, labels.map((label, i) => f.xLabel(x(i), label, i)), lines);
+    s('title', null, options.title), f.grid, f.axes, labels.map((label, i) => f.xLabel(x(i), label, i)), lines, f.empty);
   return wrap(options, labels, series, svg);
 }
 
@@ -119,6 +126,6 @@ export function barChart(options) {
     }));
   });
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${size.width} ${size.height}`, role: 'img', 'aria-label': options.title, preserveAspectRatio: 'xMidYMid meet' },
-    s('title', null, options.title), f.grid, f.axes, labels.map((label, i) => f.xLabel(size.left + i * band + band / 2, label, i)), bars);
+    s('title', null, options.title), f.grid, f.axes, labels.map((label, i) => f.xLabel(size.left + i * band + band / 2, label, i)), bars, f.empty);
   return wrap(options, labels, series, svg);
 }

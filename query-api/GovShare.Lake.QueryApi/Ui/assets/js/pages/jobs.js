@@ -32,8 +32,10 @@ addStrings({
     'jobs.name.webhooks': 'Webhook 推送',
     'jobs.name.consistency': '一致性检查',
     'jobs.name.backup': '备份',
-    'jobs.name.mismatch-deadlines': '纠错期限督办',
-    'jobs.name.compaction': '表整理',
+    'jobs.name.deadlines': '纠错期限督办',
+    'jobs.name.maintenance': '湖表维护',
+    'jobs.name.retraining': '分类器再训练',
+    'jobs.name.anomalies': '数据异常检测',
   },
   en: {
     'jobs.title': 'Jobs',
@@ -60,8 +62,10 @@ addStrings({
     'jobs.name.webhooks': 'Webhooks',
     'jobs.name.consistency': 'Consistency check',
     'jobs.name.backup': 'Backup',
-    'jobs.name.mismatch-deadlines': 'Mismatch deadlines',
-    'jobs.name.compaction': 'Compaction',
+    'jobs.name.deadlines': 'Mismatch deadlines',
+    'jobs.name.maintenance': 'Table maintenance',
+    'jobs.name.retraining': 'Classifier retraining',
+    'jobs.name.anomalies': 'Feed anomalies',
   },
 });
 

@@ -426,7 +426,15 @@ async function renderDetail(view, ctx, id, known) {
     fill(view, h('p', null, h('a', { href: '#/mismatches' }, `← ${t('mismatches.back')}`)), errorBox(error));
     return;
   }
-  draw(view, ctx, report, known);
+  // The attribute's name in words, from the entry's schema (the report names the lake column).
+  const detail = await get(`/api/catalogue/${encodeURIComponent(report.entryId)}`).catch(() => null);
+  const column = new Map((detail?.schema ?? []).map((c) => [c.name, c]));
+  const attribute = (name) => {
+    const c = column.get(name);
+    const words = c ? (lang() === 'zh' ? c.chinese : c.english) : null;
+    return words ? `${words} (${name})` : name;
+  };
+  draw(view, ctx, report, { ...known, attribute });
 }
 
 function value(text) {
@@ -440,7 +448,7 @@ function draw(view, ctx, report, known) {
       r.overdue ? badge(t('mismatches.overdue'), 'bad') : null, r.escalated ? badge(t('mismatches.escalated'), 'bad') : null)],
     [t('mismatches.col.entry'), known.entry(r.entryId)],
     [t('mismatches.baseTable'), r.baseTable],
-    [t('mismatches.col.attribute'), r.attribute],
+    [t('mismatches.col.attribute'), known.attribute(r.attribute)],
     [t('mismatches.key'), h('code', null, r.key)],
     [t('mismatches.source'), r.source === 'consumer' ? t('mismatches.source.consumer') : `${t('mismatches.source.check')} (${r.source})`],
     [t('mismatches.reporter'), known.agency(r.reporter)],

@@ -28,6 +28,7 @@ addStrings({
     'scorecards.resolved': '已办结',
     'scorecards.overdueReports': '超期',
     'scorecards.month': '月份',
+    'scorecards.noData': '这段时间没有数据',
     'scorecards.summary': '{period} 年度汇总（截至 {asOf}）',
     'scorecards.fig.deliveries': '交付次数',
     'scorecards.fig.rowsProvided': '入库记录数',
@@ -80,6 +81,7 @@ addStrings({
     'scorecards.resolved': 'Resolved',
     'scorecards.overdueReports': 'Overdue',
     'scorecards.month': 'Month',
+    'scorecards.noData': 'No figures in these months',
     'scorecards.summary': '{period} in total (as of {asOf})',
     'scorecards.fig.deliveries': 'Deliveries',
     'scorecards.fig.rowsProvided': 'Rows accepted',
@@ -186,7 +188,7 @@ export async function render(view, ctx) {
     const pick = (fn) => cards.map((c) => (c ? fn(c) : null));
     fill(charts,
       h('section', { class: 'card' }, lineChart({
-        title: t('scorecards.onTime'), labels, xTitle: t('scorecards.month'), max: 1, format: (v) => fmtPercent(v, 0),
+        title: t('scorecards.onTime'), labels, xTitle: t('scorecards.month'), emptyText: t('scorecards.noData'), max: 1, format: (v) => fmtPercent(v, 0),
         series: [{ label: t('scorecards.onTimeRate'), values: pick((c) => c.deadlines.onTimeRate) }],
       })),
       h('section', { class: 'card' }, barChart({
