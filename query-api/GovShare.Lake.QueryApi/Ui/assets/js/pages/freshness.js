@@ -28,7 +28,7 @@ addStrings({
     'freshness.col.deadline': '更新期限',
     'freshness.col.lastDelivery': '最近交付',
     'freshness.col.reason': '说明',
-    'freshness.col.checked': '检查时间',
+    'freshness.checked': '最近检查：{at}',
     'freshness.class.real_time': '实时',
     'freshness.class.within_3_days': '3 个工作日内',
     'freshness.class.quarterly': '按季度',
@@ -57,7 +57,7 @@ addStrings({
     'freshness.col.deadline': 'Deadline',
     'freshness.col.lastDelivery': 'Last delivery',
     'freshness.col.reason': 'Why',
-    'freshness.col.checked': 'Checked',
+    'freshness.checked': 'Last checked: {at}',
     'freshness.class.real_time': 'Real time',
     'freshness.class.within_3_days': 'Within 3 working days',
     'freshness.class.quarterly': 'Quarterly',
@@ -112,7 +112,8 @@ export async function render(view, ctx) {
     const rows = ofProvider
       .filter((r) => !chosen.state || r.status.state === chosen.state)
       .sort((a, b) => rank(a.status.state) - rank(b.status.state) || new Date(a.status.deadline) - new Date(b.status.deadline));
-    fill(results, table([
+    const checked = records.reduce((latest, r) => (!latest || new Date(r.checkedAt) > new Date(latest) ? r.checkedAt : latest), null);
+    fill(results, checked ? h('p', { class: 'muted' }, t('freshness.checked', { at: fmtDateTime(checked) })) : null, table([
       {
         label: t('freshness.col.entry'),
         render: (r) => h('a', { href: `#/catalogue/${encodeURIComponent(r.status.entryId)}` },
@@ -123,8 +124,7 @@ export async function render(view, ctx) {
       { label: t('freshness.col.state'), render: (r) => badge(stateLabel(r.status.state), kinds[r.status.state] ?? 'info') },
       { label: t('freshness.col.deadline'), render: (r) => h('span', { class: r.status.state === 'fresh' ? null : `${r.status.state === 'due' ? 'due-soon' : 'overdue'}-text` }, fmtDateTime(r.status.deadline)) },
       { label: t('freshness.col.lastDelivery'), render: (r) => (r.status.lastDelivery ? fmtDateTime(r.status.lastDelivery) : h('span', { class: 'muted' }, t('freshness.none'))) },
-      { label: t('freshness.col.reason'), render: (r) => r.status.reason },
-      { label: t('freshness.col.checked'), render: (r) => fmtDateTime(r.checkedAt) },
+      { label: t('freshness.col.reason'), class: 'reason', render: (r) => r.status.reason },
     ], rows, {
       empty: records.length ? t('freshness.empty') : t('freshness.notChecked'), caption: t('freshness.title'),
       rowClass: (r) => (r.status.state === 'overdue' || r.status.state === 'delinquent' ? 'overdue' : r.status.state === 'due' ? 'due-soon' : null),
