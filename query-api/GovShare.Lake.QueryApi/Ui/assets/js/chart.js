@@ -49,7 +49,7 @@ function frame(options, series, labels) {
   }
   // Every label when they fit, else every n-th.
   const every = Math.max(1, Math.ceil(labels.length / 12));
-  const xLabel = (x, text, index) => (index % every === 0 ? s('text', { x, y: size.height - size.bottom + 16, 'text-anchor': 'middle' }, text) : null);
+  const xLabel = (x, text, index) => (index % every === 0 ? s('text', { x, y: size.height - size.bottom + 20, 'text-anchor': 'middle' }, text) : null);
   const axes = [
     s('line', { class: 'axis', x1: size.left, x2: size.left, y1: size.top, y2: size.top + plotHeight, stroke: '#9aa3b2' }),
     s('line', { class: 'axis', x1: size.left, x2: size.width - size.right, y1: size.top + plotHeight, y2: size.top + plotHeight, stroke: '#9aa3b2' }),
