@@ -1,6 +1,6 @@
 // The audit trail for the operator: the entries newest first, filtered by agency, action, outcome and time, paged; and who
 // accessed a person or a company. The key is typed into a form and sent in a POST body: it never enters the address bar.
-import { t, addStrings, fmtNumber, fmtDateTime, has } from '../i18n.js';
+import { t, addStrings, fmtNumber, fmtDateTime, localName, has } from '../i18n.js';
 import { get, post, qs } from '../api.js';
 import { h, fill, pageHeader, table, pager, badge, field, select, loading, errorBox, errorText } from '../ui.js';
 
@@ -87,11 +87,25 @@ addStrings({
 
 const outcomeBadge = (o) => badge(has(`audit.outcome.${o}`) ? t(`audit.outcome.${o}`) : o, outcomeKind[o] ?? 'info');
 
+// Agency names by code: there is no list of agencies in the API, but every agency with staff shows in the accounts list.
+let agencyNames = new Map();
+
+async function loadAgencyNames() {
+  try {
+    const accounts = await get('/api/accounts');
+    agencyNames = new Map(accounts.map((a) => [a.agency.code, { zh: a.agency.nameZh, en: a.agency.nameEn }]));
+  } catch {
+    // Codes are shown instead.
+  }
+}
+
+const agencyCell = (code) => (agencyNames.has(code) ? h('span', { title: code }, localName(agencyNames.get(code))) : code);
+
 function columns() {
   return [
     { label: t('audit.col.seq'), align: 'right', render: (e) => fmtNumber(e.seq) },
     { label: t('audit.col.at'), render: (e) => fmtDateTime(e.at) },
-    { label: t('audit.col.agency'), render: (e) => e.agency },
+    { label: t('audit.col.agency'), render: (e) => agencyCell(e.agency) },
     { label: t('audit.col.user'), render: (e) => e.endUser ?? '—' },
     { label: t('audit.col.action'), render: (e) => h('code', null, e.action) },
     { label: t('audit.col.purpose'), render: (e) => e.purpose ?? '—' },
@@ -109,6 +123,7 @@ export async function render(view, ctx) {
   }, t(`audit.tab.${id}`))));
   const panel = h('div', { role: 'tabpanel', 'aria-labelledby': `audit-tab-${tab}` });
   fill(view, pageHeader(t('audit.title')), h('p', { class: 'muted' }, t('audit.intro')), tabs, panel);
+  await loadAgencyNames();
   if (tab === 'subject') renderSubject(panel);
   else await renderList(panel, ctx);
 }

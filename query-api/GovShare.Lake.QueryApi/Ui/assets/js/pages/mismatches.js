@@ -400,8 +400,8 @@ async function renderList(view, ctx, known) {
     fill(results,
       table(columns, page.items, {
         empty: t('mismatches.empty'), caption: t('mismatches.title'),
+        // The id is the row's link: one tab stop per report.
         rowClass: (r) => (r.isOpen && r.status === 'in_verification' ? dueClass(r.due) : null),
-        onRow: (r) => ctx.navigate(`#/mismatches/${encodeURIComponent(r.id)}`),
       }),
       page.total > 0 ? pager({ offset: page.offset, limit: page.limit, total: page.total, count: page.items.length, onChange: (offset) => go({ offset }) }) : null);
   } catch (error) {
