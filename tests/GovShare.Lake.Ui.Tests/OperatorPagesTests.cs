@@ -47,7 +47,8 @@ public sealed class OperatorPagesTests(UiHost host, UiBrowser browser) : UiTest(
         await Page.GetByLabel("操作").FillAsync("SignIn");
         await Page.GetByRole(AriaRole.Button, new() { Name = "查询", Exact = true }).ClickAsync();
         var signIn = Page.Locator("table.data tbody tr", new() { HasText = username }).First;
-        await Assertions.Expect(signIn).ToContainTextAsync("urban-ops");
+        // The agency by its name, its code on hover.
+        await Assertions.Expect(signIn.Locator("span[title='urban-ops']")).ToHaveTextAsync("市城市运行管理中心");
         await Assertions.Expect(signIn).ToContainTextAsync("允许");
         Requests.AssertOnlyFrom(Host.BaseUrl);
     });

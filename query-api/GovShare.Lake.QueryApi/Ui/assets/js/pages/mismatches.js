@@ -553,7 +553,7 @@ function actions(ctx, r, known, redraw) {
       type: 'button', class: 'secondary',
       on: {
         click: async () => {
-          const candidates = known.entries.filter((e) => e.target === r.baseTable && e.id !== r.entryId);
+          const candidates = known.entries.filter((e) => e.kind === 'dataset' && e.target === r.baseTable && e.id !== r.entryId);
           const entry = select([{ value: '', label: '—' }, ...candidates.map((e) => ({ value: e.id, label: known.entry(e.id) }))], '', { name: 'entry' });
           const note = h('textarea', { rows: 2, name: 'note' });
           const chosen = await dialog(t('mismatches.rerouteTitle'), [field(t('mismatches.rerouteEntry'), entry), field(t('mismatches.rerouteNote'), note)],
@@ -574,7 +574,7 @@ function actions(ctx, r, known, redraw) {
           const outcome = select(outcomes.map((o) => ({ value: o, label: label('mismatches.status', o) })), 'corrected', { name: 'outcome' });
           const reasons = h('textarea', { rows: 3, name: 'reasons' });
           const version = h('input', { type: 'number', min: 0, step: 1, name: 'version' });
-          const candidates = known.entries.filter((e) => e.target === r.baseTable && e.id !== r.entryId);
+          const candidates = known.entries.filter((e) => e.kind === 'dataset' && e.target === r.baseTable && e.id !== r.entryId);
           const authoritative = select([{ value: '', label: '—' }, ...candidates.map((e) => ({ value: e.id, label: known.entry(e.id) }))], '', { name: 'authoritative' });
           const chosen = await dialog(t('mismatches.resolveTitle'),
             [field(t('mismatches.outcome'), outcome), field(t('mismatches.resolveVersion'), version), field(t('mismatches.resolveReasons'), reasons),
