@@ -10,8 +10,8 @@ namespace GovShare.Lake.Ui.Tests;
 
 /// <summary>The data-quality reviewer's queue in a real browser: a report the consistency check raised (through the
 /// platform's own workflow, as the check does) is found in the queue, opened with both values side by side, and confirmed
-/// or dismissed with a reason; the detail and the queue show the new status without reloading the page. Each test flags a
-/// record of its own.</summary>
+/// or dismissed with a reason; a consumer's report is answered by its provider; the detail and the queue show the new
+/// status without reloading the page. Each test uses a record of its own.</summary>
 [Collection(UiCollection.Name)]
 public sealed class MismatchReviewTests(UiHost host, UiBrowser browser) : UiTest(host, browser)
 {
@@ -72,6 +72,32 @@ public sealed class MismatchReviewTests(UiHost host, UiBrowser browser) : UiTest
         await AssertSameDocumentAsync();
     });
 
+    [Fact]
+    public Task Provider_Should_AnswerAConsumersReportWithReasons_When_ItIsInVerification() => Run(async () =>
+    {
+        var (key, value) = await InsuredPersonAsync(5);
+        var id = await ReportAsConsumerAsync(key, value, value + "甲");
+
+        await SignInAsync("hrss.admin");
+        await StatePurposeAsync("纠错核实");
+        await Page.GotoAsync($"/ui/#/mismatches/{id}");
+        await Assertions.Expect(Page.Locator("[data-field=status]")).ToContainTextAsync("核实中");
+        await Assertions.Expect(Page.Locator(".compare-side[data-side=reference] .raw")).ToHaveTextAsync(value + "甲");
+        // Reviewing is the operator's: the provider only answers.
+        Assert.Equal(0, await Page.GetByRole(AriaRole.Button, new() { Name = "确认差异" }).CountAsync());
+        await MarkDocumentAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "答复核实结果" }).ClickAsync();
+        await Page.Locator("dialog.dialog select[name=outcome]").SelectOptionAsync("rejected");
+        await Page.Locator("dialog.dialog textarea[name=reasons]").FillAsync("经核对户籍底册，地址无误");
+        await Page.Locator("dialog.dialog button.primary").ClickAsync();
+
+        await Assertions.Expect(Page.Locator("[data-field=status]")).ToContainTextAsync("提供部门不予更正");
+        await Assertions.Expect(Page.Locator(".card").First).ToContainTextAsync("经核对户籍底册，地址无误");
+        Assert.Equal(MismatchStatus.Rejected, Store.FindMismatchReport(id)!.Status);
+        await AssertSameDocumentAsync();
+    });
+
     // Signs in as the reviewer, states a purpose (reports hold personal data), finds the report in the queue of reports
     // awaiting review and opens it.
     private async Task OpenFromQueueAsync(string id)
@@ -100,13 +126,30 @@ public sealed class MismatchReviewTests(UiHost host, UiBrowser browser) : UiTest
                 "两个部门登记的居住地址门牌号不同。", "The two agencies record different house numbers.", "m-ui"),
             "consistency", DateTimeOffset.UtcNow);
 
+    // A consuming agency's report through the API with its key: it goes straight to the provider, in verification.
+    private async Task<string> ReportAsConsumerAsync(string key, string doubted, string proposed)
+    {
+        using var client = Client("urban-ops");
+        using var response = await client.PostAsJsonAsync("/api/mismatches",
+            new { entryId = "hrss.insured", key, attribute = "residence_address", doubtedValue = doubted, proposedValue = proposed, note = "住户反映地址有误" });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    private HttpClient Client(string agency)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Host.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Host.Keys[agency]);
+        client.DefaultRequestHeaders.Add("X-End-User", "ui-tests");
+        client.DefaultRequestHeaders.Add("X-Purpose", "ui-tests");
+        return client;
+    }
+
     // The n-th person hrss insures with a residence address, read through the query API with hrss's key.
     private async Task<(string Key, string Value)> InsuredPersonAsync(int n)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(Host.BaseUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Host.Keys["hrss"]);
-        client.DefaultRequestHeaders.Add("X-End-User", "ui-tests");
-        client.DefaultRequestHeaders.Add("X-Purpose", "ui-tests");
+        using var client = Client("hrss");
         using var response = await client.PostAsJsonAsync("/api/query", new
         {
             sql = "SELECT id_number, residence_address FROM src.\"hrss.insured\" WHERE record_status = 'current' AND residence_address IS NOT NULL " +
