@@ -30,8 +30,32 @@ public sealed class CatalogueAndSqlTests(UiHost host, UiBrowser browser) : UiTes
         await Assertions.Expect(schema).ToContainTextAsync("marital_status");
         await Assertions.Expect(schema).ToContainTextAsync("婚姻状况");
         await Assertions.Expect(Page.Locator(".page-header .badge")).ToHaveTextAsync("有条件共享");
+
+        // The language switch re-renders the entry in English.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "切换为英文界面" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("h1")).ToHaveTextAsync("Marriage registration");
+        await Assertions.Expect(Page.Locator(".page-header .badge")).ToHaveTextAsync("Conditional");
+        await Assertions.Expect(Page.Locator("h2", new() { HasText = "Schema" })).ToBeVisibleAsync();
         Assert.Empty(missing);
         Requests.AssertOnlyFrom(Host.BaseUrl);
+    });
+
+    [Fact]
+    public Task SqlConsole_Should_FitATabletWindow_When_ResultsAreShown() => Run(async () =>
+    {
+        var tablet = await NewPageAsync(viewport: UiBrowser.Tablet);
+        var missing = WatchTranslations(tablet);
+        await SignInAsync("urban-ops.analyst", tablet);
+        await StatePurposeAsync(Purpose, tablet);
+        await tablet.GetByRole(AriaRole.Link, new() { Name = "SQL 查询" }).ClickAsync();
+        await tablet.Locator("#sql-editor").FillAsync("SELECT name, household_address FROM population.persons LIMIT 20");
+        await tablet.GetByRole(AriaRole.Button, new() { Name = "运行", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(tablet.Locator(".pa-results table.data tbody tr")).ToHaveCountAsync(20, new() { Timeout = 60_000 });
+        // Wide results scroll inside their frame; the page itself does not scroll sideways.
+        Assert.True(await tablet.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await Assertions.Expect(tablet.Locator("button[data-export=parquet]")).ToBeVisibleAsync();
+        Assert.Empty(missing);
     });
 
     [Fact]

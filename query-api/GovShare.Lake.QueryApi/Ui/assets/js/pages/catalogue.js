@@ -270,7 +270,10 @@ async function renderList(view, ctx) {
     ...[...providers.values()].map((a) => ({ value: a.code, label: localName(a.name ?? a) }))], state.provider, { name: 'provider' });
   const freshSelect = select(option('catalogue.fresh', freshnessStates), state.freshness, { name: 'freshness' });
 
+  // A slower earlier search must not overwrite a later one's answer.
+  let latest = 0;
   async function load() {
+    const token = ++latest;
     Object.assign(state, {
       q: search.value.trim(), baseDatabase: dbSelect.value, sharingClass: classSelect.value, provider: providerSelect.value, freshness: freshSelect.value,
     });
@@ -279,6 +282,7 @@ async function renderList(view, ctx) {
     fill(results, loading());
     try {
       const found = await get(`/api/catalogue${qs({ q: state.q, baseDatabase: state.baseDatabase, sharingClass: state.sharingClass, provider: state.provider })}`);
+      if (token !== latest) return;
       const shown = state.freshness ? found.filter((e) => freshnessByEntry.get(e.id) === state.freshness) : found;
       fill(results,
         h('p', { class: 'muted', role: 'status' }, t('catalogue.count', { n: fmtNumber(shown.length) })),
@@ -294,7 +298,7 @@ async function renderList(view, ctx) {
           { label: t('catalogue.col.access'), render: (e) => accessBadge(accessOf(e, access).kind) },
         ], shown, { empty: t('catalogue.empty') }));
     } catch (error) {
-      fill(results, errorBox(error));
+      if (token === latest) fill(results, errorBox(error));
     }
   }
 
