@@ -294,20 +294,24 @@ async function renderList(body, ctx, n, which) {
     h('div', { class: 'filters' }, field(t('requests.filter.status'), statusSelect)),
     list);
 
+  // A slower earlier listing must not overwrite a later one's answer.
+  let latest = 0;
   async function load() {
+    const token = ++latest;
     fill(list, loading());
     try {
       const status = statusSelect.value === 'open' ? '' : statusSelect.value;
       let rows = await get(`/api/access-requests${qs({ role: which === 'mine' ? 'mine' : 'inbox', status })}`);
       if (statusSelect.value === 'open') rows = rows.filter((r) => r.status === 'pending' || r.status === 'escalated' || (which !== 'mine' && r.deliverBy && r.status === 'approved'));
       // Nearest deadlines first where something is to be decided.
+      if (token !== latest) return;
       if (which !== 'mine') rows.sort((a, b) => new Date(a.dueAt) - new Date(b.dueAt));
       fill(list, table(columns(which), rows, {
         empty: t(`requests.empty.${which}`),
         rowClass: (r) => (r.status === 'pending' || r.status === 'escalated' ? dueClass(r.dueAt) : null),
       }));
     } catch (error) {
-      fill(list, errorBox(error));
+      if (token === latest) fill(list, errorBox(error));
     }
   }
 
