@@ -20,7 +20,7 @@ public sealed class MismatchReviewTests(UiHost host, UiBrowser browser) : UiTest
     private IPlatformStore Store => Host.Services.GetRequiredService<IPlatformStore>();
 
     [Fact]
-    public Task Reviewer_Should_SeeBothValues_AndConfirmTheReport_When_TheCheckFlaggedIt() => Run(async () =>
+    public Task Reviewer_Should_SeeBothValues_AndConfirmTheReport_And_TheLookupShouldFlagIt_When_TheCheckFlaggedIt() => Run(async () =>
     {
         var (key, value) = await InsuredPersonAsync(3);
         var id = Flag(key, value, "金水区花园路8号院").Report.Id;
@@ -48,6 +48,17 @@ public sealed class MismatchReviewTests(UiHost host, UiBrowser browser) : UiTest
         await Assertions.Expect(Page.Locator("tr", new() { Has = Page.GetByRole(AriaRole.Link, new() { Name = id }) })).ToContainTextAsync("核实中");
         await AssertSameDocumentAsync();
         Requests.AssertOnlyFrom(Host.BaseUrl);
+
+        // An analyst looking the person up now sees the attribute flagged as under investigation, with the report.
+        var analyst = await NewPageAsync();
+        await SignInAsync("urban-ops.analyst", analyst);
+        await StatePurposeAsync("核对参保信息", analyst);
+        await analyst.Locator("nav.sidebar").GetByRole(AriaRole.Link, new() { Name = "信息查验" }).ClickAsync();
+        await analyst.Locator("#lookup-panel input[name=key]").FillAsync(key);
+        await analyst.Locator("#lookup-panel button[type=submit]").ClickAsync();
+        var flagged = analyst.Locator(".pa-record tr.pa-investigating", new() { HasText = "residence_address" });
+        await Assertions.Expect(flagged).ToContainTextAsync("核查中");
+        await Assertions.Expect(flagged).ToContainTextAsync(id);
     });
 
     [Fact]

@@ -37,6 +37,8 @@ public abstract class UiTest(UiHost host, UiBrowser browser) : IAsyncLifetime
     /// <summary>Opens <see cref="Page"/>.</summary>
     public async Task InitializeAsync()
     {
+        // The tests share two cores with the host and the browser: an expectation waits up to 15 s before it fails.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _page = await NewPageAsync(Locale, Viewport);
         _requests = RequestLog.Attach(_page);
     }

@@ -75,6 +75,9 @@ internal static class StaffApi
         session.MapPost("/password", ChangePassword).WithName("ChangePassword").RequireAuthorization()
             .WithSummary("Change one's own password (ends the account's other sessions)");
 
+        endpoints.MapGet("/api/agencies", ListAgencies).WithName("ListAgencies").WithTags("Staff").RequireAuthorization()
+            .WithSummary("The agencies known to the platform: code, names, kind (never keys)");
+
         var accounts = endpoints.MapGroup("/api/accounts").WithTags("Staff").RequireAuthorization(QueryApiHost.OperatorPolicy);
         accounts.MapGet("/", ListAccounts).WithName("ListAccounts").WithSummary("Every staff account (operator)");
         accounts.MapPost("/", CreateAccount).WithName("CreateAccount").WithSummary("Create an account; a temporary password is returned once when none is given");
@@ -158,6 +161,9 @@ internal static class StaffApi
         audit.Append(new AuditEvent(user.FindFirstValue(ClaimTypes.NameIdentifier)!, username, null, "ChangePassword", [], null, [], null, "allowed", 204));
         return TypedResults.NoContent();
     }
+
+    private static Ok<AgencyView[]> ListAgencies(IPlatformStore store) =>
+        TypedResults.Ok(store.ListAgencies().Select(a => new AgencyView(a.Code, a.Name.Zh, a.Name.En, a.Kind.ToString().ToLowerInvariant())).ToArray());
 
     private static Ok<AccountView[]> ListAccounts(StaffDirectory staff, IPlatformStore store) =>
         TypedResults.Ok(staff.List().Select(a => View(a, store)).ToArray());

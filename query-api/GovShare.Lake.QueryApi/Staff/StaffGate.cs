@@ -30,6 +30,7 @@ internal static class StaffAccess
         ["ListFreshness"] = [A, P, R, O],
         ["ListNotifications"] = [A, P, R, O],
         ["GetMyAccess"] = [A, P, R, O],
+        ["ListAgencies"] = [A, P, R, O],
 
         // Reading data: analysts; reviewers check values; the operator.
         ["RunQuery"] = [A, R, O],

@@ -104,7 +104,6 @@ function renderSignIn(message) {
         try {
           session = await post('/api/session', { username: username.value, password: password.value }, { quiet401: true });
           setCsrfToken(session.csrfToken);
-          if (!location.hash) location.hash = '#/';
           render();
         } catch (error) {
           const key = error.status === 423 ? 'signin.locked' : error.status === 403 ? 'signin.disabled' : error.status === 401 ? 'signin.wrong' : null;

@@ -59,7 +59,6 @@ addStrings({
     'accounts.copied': '已复制到剪贴板。',
     'accounts.done': '我已记下',
     'accounts.noTemporary': '账号已按给定的初始密码创建。',
-    'accounts.agencyGap': '部门列表取自资源目录和现有账号（暂无部门列表接口）。',
     'accounts.kind.provider': '提供部门',
     'accounts.kind.consumer': '使用部门',
     'accounts.kind.operator': '平台运营',
@@ -111,7 +110,6 @@ addStrings({
     'accounts.copied': 'Copied to the clipboard.',
     'accounts.done': 'I have noted it',
     'accounts.noTemporary': 'The account was created with the initial password given.',
-    'accounts.agencyGap': 'Agencies are taken from the catalogue and the existing accounts (there is no list of agencies in the API yet).',
     'accounts.kind.provider': 'Provider',
     'accounts.kind.consumer': 'Consumer',
     'accounts.kind.operator': 'Operator',
@@ -120,12 +118,9 @@ addStrings({
 
 const roleLabel = (role) => (has(`role.${role}`) ? t(`role.${role}`) : role);
 
-// The agencies an account may belong to: there is no endpoint listing agencies, so those the accounts and the catalogue show.
-function agenciesFrom(accounts, catalogue) {
-  const found = new Map();
-  for (const a of accounts) found.set(a.agency.code, { code: a.agency.code, name: { zh: a.agency.nameZh, en: a.agency.nameEn }, kind: a.agency.kind });
-  for (const e of catalogue) if (!found.has(e.agency.code)) found.set(e.agency.code, { code: e.agency.code, name: e.agency.name, kind: 'provider' });
-  return [...found.values()].sort((a, b) => a.code.localeCompare(b.code));
+// The agencies an account may belong to: every agency the platform knows (GET /api/agencies).
+function agenciesFrom(list) {
+  return list.map((a) => ({ code: a.code, name: { zh: a.nameZh, en: a.nameEn }, kind: a.kind })).sort((a, b) => a.code.localeCompare(b.code));
 }
 
 function roleBoxes(kind, chosen = []) {
@@ -161,14 +156,14 @@ async function showPassword(username, password) {
 export async function render(view, ctx) {
   fill(view, pageHeader(t('accounts.title')), loading());
   let accounts;
-  let catalogue;
+  let known;
   try {
-    [accounts, catalogue] = await Promise.all([get('/api/accounts'), get('/api/catalogue').catch(() => [])]);
+    [accounts, known] = await Promise.all([get('/api/accounts'), get('/api/agencies')]);
   } catch (error) {
     fill(view, pageHeader(t('accounts.title')), errorBox(error));
     return;
   }
-  const agencies = agenciesFrom(accounts, catalogue);
+  const agencies = agenciesFrom(known);
   const list = h('div');
   const me = ctx.session.account.username;
 
@@ -317,7 +312,7 @@ export async function render(view, ctx) {
   h('div', { class: 'form-grid' },
     field(t('accounts.username'), username, t('accounts.usernameHint')),
     field(t('accounts.displayName'), displayName),
-    field(t('accounts.agency'), agency, t('accounts.agencyGap'))),
+    field(t('accounts.agency'), agency)),
   rolesHolder,
   submit);
 

@@ -87,13 +87,13 @@ addStrings({
 
 const outcomeBadge = (o) => badge(has(`audit.outcome.${o}`) ? t(`audit.outcome.${o}`) : o, outcomeKind[o] ?? 'info');
 
-// Agency names by code: there is no list of agencies in the API, but every agency with staff shows in the accounts list.
+// Agency names by code (GET /api/agencies).
 let agencyNames = new Map();
 
 async function loadAgencyNames() {
   try {
-    const accounts = await get('/api/accounts');
-    agencyNames = new Map(accounts.map((a) => [a.agency.code, { zh: a.agency.nameZh, en: a.agency.nameEn }]));
+    const agencies = await get('/api/agencies');
+    agencyNames = new Map(agencies.map((a) => [a.code, { zh: a.nameZh, en: a.nameEn }]));
   } catch {
     // Codes are shown instead.
   }

@@ -307,28 +307,31 @@ const label = (prefix, code) => (code && has(`${prefix}.${code}`) ? t(`${prefix}
 const statusBadge = (status) => badge(label('mismatches.status', status), statusKind[status] ?? 'info');
 const classBadge = (cls) => (cls ? badge(label('mismatches.class', cls), classKind[cls] ?? 'info') : '—');
 
-// The catalogue gives entry names and provider names (there is no list of agencies for every role).
-async function catalogue() {
+// The catalogue gives entry names and the providers; /api/agencies every agency's names (reporters are consumers too).
+async function optional(path) {
   try {
-    return await get('/api/catalogue');
+    return await get(path);
   } catch {
     return [];
   }
 }
 
-function names(entries) {
+function names(entries, everyAgency) {
   const entryNames = new Map(entries.map((e) => [e.id, e]));
-  const agencies = new Map(entries.map((e) => [e.agency.code, e.agency]));
+  const providers = new Map(entries.map((e) => [e.agency.code, e.agency]));
+  const all = new Map(everyAgency.map((a) => [a.code, { zh: a.nameZh, en: a.nameEn }]));
   return {
     entries,
     entry: (id) => (entryNames.has(id) ? `${localName(entryNames.get(id).name)} (${id})` : id),
-    agency: (code) => (code === 'platform' ? t('mismatches.actor.platform') : agencies.has(code) ? localName(agencies.get(code).name) : code),
-    agencies: [...agencies.values()],
+    agency: (code) => (code === 'platform' ? t('mismatches.actor.platform')
+      : all.has(code) ? localName(all.get(code)) : providers.has(code) ? localName(providers.get(code).name) : code),
+    agencies: [...providers.values()],
   };
 }
 
 export async function render(view, ctx) {
-  const known = names(await catalogue());
+  const [entries, agencies] = await Promise.all([optional('/api/catalogue'), optional('/api/agencies')]);
+  const known = names(entries, agencies);
   if (ctx.params[0]) await renderDetail(view, ctx, ctx.params[0], known);
   else await renderList(view, ctx, known);
 }
