@@ -85,6 +85,7 @@ public static class QueryApiHost
             return staff.Validate() is [] ? staff : throw new LakeException(LakeErrorKind.InvalidInput, string.Join(" ", staff.Validate()));
         });
         builder.Services.AddSingleton<StaffDirectory>();
+        builder.Services.AddSignInLimiter();
 
         // Machines authenticate with an API key in the Authorization header, staff's browsers with the session cookie.
         builder.Services.AddAuthentication(CredentialsScheme)
@@ -125,6 +126,7 @@ public static class QueryApiHost
         app.UseAuthentication();
         app.UseMiddleware<StaffGate>();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapQueryApi();
         app.MapLookupApi();

@@ -181,6 +181,9 @@ public sealed class StaffOptions
     /// <summary>How long a session lasts from sign-in: a working day.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(9);
 
+    /// <summary>Sign-in attempts one client address may make per minute (each costs a slow hash): more answer 429.</summary>
+    public int SignInsPerMinute { get; set; } = 60;
+
     /// <summary>PBKDF2 iterations for new hashes.</summary>
     public int PasswordIterations { get; set; } = PasswordHashing.DefaultIterations;
 
@@ -201,6 +204,11 @@ public sealed class StaffOptions
         if (SessionLifetime < TimeSpan.FromMinutes(5) || SessionLifetime > TimeSpan.FromDays(7))
         {
             problems.Add("Staff:SessionLifetime must be between 5 minutes and 7 days.");
+        }
+
+        if (SignInsPerMinute < 1)
+        {
+            problems.Add("Staff:SignInsPerMinute must be at least 1.");
         }
 
         if (PasswordIterations < 10_000)

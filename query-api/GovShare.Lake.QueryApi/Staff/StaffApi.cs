@@ -65,10 +65,42 @@ public sealed record IssuedAccount(AccountView Account, string? TemporaryPasswor
 /// <summary>Staff sign-in (<c>/api/session</c>) and the operator's account management (<c>/api/accounts</c>).</summary>
 internal static class StaffApi
 {
+    /// <summary>The rate-limiting policy of sign-in: <see cref="StaffOptions.SignInsPerMinute"/> attempts per client address.</summary>
+    public const string SignInLimiter = "sign-in";
+
+    /// <summary>Registers the sign-in rate limiter: a password check is deliberately slow, so a flood of attempts from one
+    /// address would take the host's cores; the lockout protects each account, this the host.</summary>
+    public static IServiceCollection AddSignInLimiter(this IServiceCollection services) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(SignInLimiter, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "-",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<StaffOptions>().SignInsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = rejected.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many sign-in attempts",
+                        Detail = "too many sign-in attempts from this address in the last minute; wait a minute and try again.",
+                    },
+                });
+            };
+        });
+
     public static void MapStaffApi(this IEndpointRouteBuilder endpoints)
     {
         var session = endpoints.MapGroup("/api/session").WithTags("Staff");
-        session.MapPost("/", SignIn).WithName("SignIn").AllowAnonymous()
+        session.MapPost("/", SignIn).WithName("SignIn").AllowAnonymous().RequireRateLimiting(SignInLimiter)
             .WithSummary("Sign in with username and password: sets the session cookie (HttpOnly, SameSite=Strict) and returns the CSRF token");
         session.MapGet("/", GetSession).WithName("GetSession").RequireAuthorization().WithSummary("The signed-in account and its CSRF token");
         session.MapDelete("/", SignOut).WithName("SignOut").RequireAuthorization().WithSummary("Sign out: the session ends at once");
