@@ -69,6 +69,9 @@ public sealed class DemoCityHost : IDisposable
     /// <summary>A client without credentials.</summary>
     public HttpClient Anonymous() => _factory.CreateClient();
 
+    /// <summary>A client that keeps no cookies: a test sends the Cookie header itself (to replay a session cookie).</summary>
+    public HttpClient WithoutCookies() => _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
     /// <summary>A client authenticated as an agency, naming an end user and a purpose.</summary>
     public HttpClient As(string agency, bool withParty = true) => WithKey(Keys[agency], withParty);
 

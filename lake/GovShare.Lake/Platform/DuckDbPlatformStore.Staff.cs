@@ -46,6 +46,34 @@ public sealed partial class DuckDbPlatformStore
     }
 
     /// <inheritdoc />
+    public bool RecordSignInSuccess(string username, string verifiedHash, DateTimeOffset now)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, """
+            UPDATE staff_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in = $t
+            WHERE username = $u AND password_hash = $h AND disabled_at IS NULL
+            """, [("t", now.UtcDateTime), ("u", username), ("h", verifiedHash)]);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <inheritdoc />
+    public bool ReplaceStaffPassword(string username, string expectedHash, string newHash, bool mustChange)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "UPDATE staff_accounts SET password_hash = $n, must_change_password = $m WHERE username = $u AND password_hash = $h",
+            [("n", newHash), ("m", mustChange), ("u", username), ("h", expectedHash)]);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <inheritdoc />
+    public void UnlockStaffAccount(string username)
+    {
+        using var connection = Connect();
+        Execute(connection, "UPDATE staff_accounts SET failed_attempts = 0, locked_until = NULL WHERE username = $u", ("u", username));
+    }
+
+    /// <inheritdoc />
     public void SaveStaffSession(StaffSession session)
     {
         using var connection = Connect();
@@ -86,7 +114,7 @@ public sealed partial class DuckDbPlatformStore
         while (reader.Read())
         {
             accounts.Add(new StaffAccount(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => StaffRoles.Parse(n) ?? StaffRole.Analyst).ToList(),
+                reader.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(StaffRoles.Parse).OfType<StaffRole>().ToList(),
                 reader.GetString(4), reader.GetInt32(5), Nullable(reader, 6), Nullable(reader, 7), reader.GetBoolean(8), Utc(reader, 9), Nullable(reader, 10)));
         }
 

@@ -255,6 +255,17 @@ public interface IPlatformStore
     /// locked until <paramref name="lockUntil"/> and the count starts again. Returns the account as now stored, or null.</summary>
     StaffAccount? RecordSignInFailure(string username, DateTimeOffset now, int threshold, DateTimeOffset lockUntil);
 
+    /// <summary>Records a successful sign-in (failures reset, lock lifted, the time) in one statement, only while the account is
+    /// still enabled and still has <paramref name="verifiedHash"/>, the hash the password was checked against; false otherwise.</summary>
+    bool RecordSignInSuccess(string username, string verifiedHash, DateTimeOffset now);
+
+    /// <summary>Replaces a password hash in one statement, only while the account still has <paramref name="expectedHash"/>;
+    /// false otherwise.</summary>
+    bool ReplaceStaffPassword(string username, string expectedHash, string newHash, bool mustChange);
+
+    /// <summary>Lifts an account's lock and resets its failure count.</summary>
+    void UnlockStaffAccount(string username);
+
     /// <summary>Stores a new browser session.</summary>
     void SaveStaffSession(StaffSession session);
 

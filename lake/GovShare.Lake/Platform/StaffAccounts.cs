@@ -261,7 +261,7 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
     public StaffAccount Create(string username, string agency, string displayName, IReadOnlyList<StaffRole> roles, string? password, out string? temporary)
     {
         username = (username ?? "").Trim().ToLowerInvariant();
-        if (!ValidUsername(username))
+        if (!IsValidUsername(username))
         {
             throw new LakeException(LakeErrorKind.InvalidInput, "username: 3–64 characters of a–z, 0–9, '.', '-', '_', starting with a letter or digit.");
         }
@@ -283,15 +283,31 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
     }
 
     /// <summary>Signs in: a session when the password is right and the account neither locked nor disabled; otherwise the
-    /// failure is counted and the account locked at <see cref="StaffOptions.LockoutThreshold"/>.</summary>
+    /// failure is counted and the account locked at <see cref="StaffOptions.LockoutThreshold"/>. The answers do not tell which
+    /// usernames exist: a password is always hashed, unknown names are counted and "locked" like real ones, and a disabled
+    /// account says so only to its right password.</summary>
     public SignInResult SignIn(string username, string password)
     {
         var now = clock.GetUtcNow();
-        var account = store.FindStaffAccount((username ?? "").Trim().ToLowerInvariant());
+        username = (username ?? "").Trim().ToLowerInvariant();
+        password ??= "";
+        var account = store.FindStaffAccount(username);
         if (account is null)
         {
-            PasswordHashing.Verify(password ?? "", DecoyHash.Value);
-            return new SignInResult(SignInOutcome.WrongCredentials, null, null, null);
+            PasswordHashing.Verify(password, DecoyHash.Value);
+            return new SignInResult(CountUnknown(username, now) ? SignInOutcome.Locked : SignInOutcome.WrongCredentials, null, null, null);
+        }
+
+        var right = PasswordHashing.Verify(password, account.PasswordHash);
+        if (account.IsLocked(now))
+        {
+            return new SignInResult(SignInOutcome.Locked, account, null, null);
+        }
+
+        if (!right)
+        {
+            var counted = store.RecordSignInFailure(account.Username, now, options.LockoutThreshold, now + options.LockoutDuration) ?? account;
+            return new SignInResult(counted.IsLocked(now) ? SignInOutcome.Locked : SignInOutcome.WrongCredentials, counted, null, null);
         }
 
         if (account.DisabledAt is not null)
@@ -299,21 +315,37 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
             return new SignInResult(SignInOutcome.Disabled, account, null, null);
         }
 
-        if (account.IsLocked(now))
+        // One statement, on the state the password was checked against: an operator's disable or password reset made while the
+        // hash was being computed wins, and no session is made.
+        if (!store.RecordSignInSuccess(account.Username, account.PasswordHash, now))
         {
-            return new SignInResult(SignInOutcome.Locked, account, null, null);
-        }
-
-        if (!PasswordHashing.Verify(password ?? "", account.PasswordHash))
-        {
-            var counted = store.RecordSignInFailure(account.Username, now, options.LockoutThreshold, now + options.LockoutDuration) ?? account;
-            return new SignInResult(counted.IsLocked(now) ? SignInOutcome.Locked : SignInOutcome.WrongCredentials, counted, null, null);
+            return new SignInResult(SignInOutcome.WrongCredentials, null, null, null);
         }
 
         account = account with { FailedAttempts = 0, LockedUntil = null, LastSignIn = now };
-        store.SaveStaffAccount(account);
         var (secret, session) = NewSession(account.Username, now);
         return new SignInResult(SignInOutcome.Success, account, secret, session);
+    }
+
+    // Failed sign-ins of unknown usernames, so that they lock like real accounts (bounded: cleared when large).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Failures, DateTimeOffset? LockedUntil)> _unknown = new(StringComparer.Ordinal);
+
+    private bool CountUnknown(string username, DateTimeOffset now)
+    {
+        if (_unknown.Count > 10_000)
+        {
+            _unknown.Clear();
+        }
+
+        var state = _unknown.AddOrUpdate(username, _ => (1, null), (_, known) => known.LockedUntil is { } until && until > now
+            ? known
+            : known.Failures + 1 >= options.LockoutThreshold ? (0, now + options.LockoutDuration) : (known.Failures + 1, null));
+        if (state.LockedUntil is null && options.LockoutThreshold <= 1)
+        {
+            state = _unknown[username] = (0, now + options.LockoutDuration);
+        }
+
+        return state.LockedUntil is { } lockedUntil && lockedUntil > now;
     }
 
     /// <summary>The account and session a cookie's secret belongs to, or null when unknown, expired, revoked, or the account
@@ -348,10 +380,14 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
         }
 
         CheckPassword(replacement, username);
-        account = account with { PasswordHash = PasswordHashing.Hash(replacement, options.PasswordIterations), MustChangePassword = false };
-        store.SaveStaffAccount(account);
+        var hash = PasswordHashing.Hash(replacement, options.PasswordIterations);
+        if (!store.ReplaceStaffPassword(username, account.PasswordHash, hash, mustChange: false))
+        {
+            throw new LakeException(LakeErrorKind.Conflict, "currentPassword: the password was changed meanwhile (by the operator?); sign in again.");
+        }
+
         store.RevokeStaffSessions(username, null, clock.GetUtcNow(), exceptHash: keepSessionHash);
-        return account;
+        return account with { PasswordHash = hash, MustChangePassword = false };
     }
 
     /// <summary>The operator changes an account: display name, roles, disabled or not. Disabling ends its sessions.</summary>
@@ -402,9 +438,9 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
     /// <summary>The operator lifts a lock.</summary>
     public StaffAccount Unlock(string username)
     {
-        var account = Find(username) with { FailedAttempts = 0, LockedUntil = null };
-        store.SaveStaffAccount(account);
-        return account;
+        var account = Find(username);
+        store.UnlockStaffAccount(account.Username);
+        return account with { FailedAttempts = 0, LockedUntil = null };
     }
 
     /// <summary>Every account, by username.</summary>
@@ -427,7 +463,8 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
         return (secret, session);
     }
 
-    private static bool ValidUsername(string username) =>
+    /// <summary>Whether a text is a well-formed username (3–64 characters of a–z, 0–9, '.', '-', '_', starting with a letter or digit).</summary>
+    public static bool IsValidUsername(string username) =>
         username.Length is >= 3 and <= 64 && char.IsAsciiLetterOrDigit(username[0])
         && username.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-' or '_');
 
@@ -450,7 +487,7 @@ public sealed class StaffDirectory(IPlatformStore store, StaffOptions options, T
         }
 
         var allowed = StaffRoles.AllowedFor(agency.Kind);
-        if (roles.FirstOrDefault(r => !allowed.Contains(r)) is var wrong && !allowed.Contains(wrong))
+        if (roles.Where(r => !allowed.Contains(r)).Cast<StaffRole?>().FirstOrDefault() is { } wrong)
         {
             throw new LakeException(LakeErrorKind.InvalidInput,
                 $"roles: staff of {agency.Code} ({agency.Kind.ToString().ToLowerInvariant()}) may hold {string.Join(", ", allowed.Select(StaffRoles.Name))}, not {StaffRoles.Name(wrong)}.");

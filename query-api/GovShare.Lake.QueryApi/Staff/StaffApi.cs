@@ -214,7 +214,13 @@ internal static class StaffApi
             throw new LakeException(LakeErrorKind.InvalidInput, "disabled: an operator cannot disable their own account.");
         }
 
-        var updated = staff.Update(username, change.DisplayName, change.Roles is null ? null : ParseRoles(change.Roles), change.Disabled);
+        var roles = change.Roles is null ? null : ParseRoles(change.Roles);
+        if (roles is not null && !roles.Contains(StaffRole.Operator) && string.Equals(StaffPrincipal.Account(user), username, StringComparison.Ordinal))
+        {
+            throw new LakeException(LakeErrorKind.InvalidInput, "roles: an operator cannot take the operator role from their own account.");
+        }
+
+        var updated = staff.Update(username, change.DisplayName, roles, change.Disabled);
         SessionAuthenticationHandler.ForgetAll();
         Audit(audit, user, "UpdateAccount", updated.Username);
         return TypedResults.Ok(View(updated, store));
@@ -253,5 +259,6 @@ internal static class StaffApi
         audit.Append(new AuditEvent(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "-", StaffPrincipal.Account(user), null, action, ["account:" + account], null, [],
             null, "allowed", 200));
 
-    private static string Clip(string? text) => text is null ? "-" : new string(text.Trim().Take(64).Where(c => !char.IsControl(c)).ToArray());
+    // What was typed as a username is recorded only when it is one: people type passwords and ID numbers into that field too.
+    private static string Clip(string? text) => text?.Trim().ToLowerInvariant() is { } name && StaffDirectory.IsValidUsername(name) ? name : "-";
 }

@@ -40,7 +40,7 @@ internal static class StaffAccess
         ["GetPlaces"] = [A, R, O],
         ["ListThemes"] = [A, O],
         ["ExportTheme"] = [A, O],
-        ["GetEvidence"] = [A, O],
+        ["GetEvidence"] = [A, R, O],
 
         // Access requests: analysts ask; provider administrators decide; the operator decides escalations.
         ["SubmitAccessRequest"] = [A],
@@ -111,7 +111,7 @@ internal sealed class StaffGate(RequestDelegate next)
         var name = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         var refusal = CrossSite(context, user)
             ?? (user.HasClaim(c => c.Type == SessionAuthenticationHandler.MustChangePasswordClaim) && (name is null || !StaffAccess.BeforePasswordChange.Contains(name))
-                && context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+                && (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.Ordinal))
                 ? "change your temporary password first (POST /api/session/password)."
                 : null)
             ?? RoleRefusal(context, user, name);

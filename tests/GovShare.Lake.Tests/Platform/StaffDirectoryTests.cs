@@ -77,6 +77,38 @@ public sealed class StaffDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void SignIn_Should_LockUnknownUsernamesLikeRealOnes_So_ThatLocksDoNotTellWhichExist()
+    {
+        var outcomes = Enumerable.Range(0, 6).Select(_ => _staff.SignIn("nobody", "Wrong-password-1").Outcome).ToList();
+
+        Assert.Equal([.. Enumerable.Repeat(SignInOutcome.WrongCredentials, 4), SignInOutcome.Locked, SignInOutcome.Locked], outcomes);
+    }
+
+    [Fact]
+    public void SignIn_Should_TellADisabledAccountOnlyToItsRightPassword()
+    {
+        _staff.Create("psb.admin", "psb", "管理员", [StaffRole.ProviderAdmin], Password, out _);
+        _staff.Update("psb.admin", null, null, disabled: true);
+
+        Assert.Equal(SignInOutcome.WrongCredentials, _staff.SignIn("psb.admin", "Wrong-password-1").Outcome);
+        Assert.Equal(SignInOutcome.Disabled, _staff.SignIn("psb.admin", Password).Outcome);
+    }
+
+    [Fact]
+    public void RecordSignInSuccess_Should_Fail_When_ThePasswordWasResetOrTheAccountDisabledMeanwhile()
+    {
+        var created = _staff.Create("psb.admin", "psb", "管理员", [StaffRole.ProviderAdmin], Password, out _);
+
+        _staff.ResetPassword("psb.admin");
+        Assert.False(_store.RecordSignInSuccess("psb.admin", created.PasswordHash, _clock.GetUtcNow()));
+
+        var current = _store.FindStaffAccount("psb.admin")!;
+        _staff.Update("psb.admin", null, null, disabled: true);
+        Assert.False(_store.RecordSignInSuccess("psb.admin", current.PasswordHash, _clock.GetUtcNow()));
+        Assert.NotNull(_store.FindStaffAccount("psb.admin")!.DisabledAt);
+    }
+
+    [Fact]
     public void Session_Should_Resolve_UntilSignOutOrExpiry()
     {
         _staff.Create("psb.admin", "psb", "管理员", [StaffRole.ProviderAdmin], Password, out _);
