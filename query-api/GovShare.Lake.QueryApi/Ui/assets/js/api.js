@@ -37,6 +37,15 @@ export function setPurpose(value) {
   sessionStorage.setItem('govshare.purpose', purpose);
 }
 
+/** Forgets what this browser tab kept for the signed-in person (the purpose, the SQL console's text): called at sign-out and
+ * when the session ends, so that the next person at the same tab starts clean. */
+export function forgetSessionState() {
+  purpose = '';
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith('govshare.')) sessionStorage.removeItem(key);
+  }
+}
+
 /** Calls back when the API says the session has ended (401), so that the shell shows the sign-in page. */
 export function onUnauthorized(listener) {
   unauthorizedListeners.add(listener);

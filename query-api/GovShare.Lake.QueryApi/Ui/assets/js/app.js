@@ -1,7 +1,7 @@
 // The shell: sign-in, the header (purpose, language, account), the navigation the account's roles allow, and a hash router
 // that loads each page module from ./pages/<id>.js. A page module exports render(view, ctx) and adds its own strings.
 import { t, addStrings, setLang, lang, onLangChange, localName } from './i18n.js';
-import { get, post, del, setCsrfToken, getPurpose, setPurpose, onUnauthorized, ApiError } from './api.js';
+import { get, post, del, setCsrfToken, getPurpose, setPurpose, onUnauthorized, forgetSessionState, ApiError } from './api.js';
 import { h, fill, field, errorText, errorBox, loading, toast } from './ui.js';
 import { shellStrings } from './strings.js';
 
@@ -65,6 +65,8 @@ async function boot() {
 }
 
 function render() {
+  const skip = document.querySelector('.skip-link');
+  if (skip) skip.textContent = t('shell.skip');
   if (!session) {
     renderSignIn();
     return;
@@ -160,6 +162,7 @@ async function signOut() {
   }
   session = null;
   setCsrfToken(null);
+  forgetSessionState();
   renderSignIn();
 }
 
@@ -231,8 +234,16 @@ function renderPassword(view) {
 onUnauthorized(() => {
   if (!session) return;
   session = null;
+  forgetSessionState();
   renderSignIn(t('signin.expired'));
 });
 onLangChange(render);
-window.addEventListener('hashchange', render);
+// Only page addresses (#/...) route; the skip link moves the focus to the page instead of navigating.
+window.addEventListener('hashchange', () => {
+  if (location.hash === '' || location.hash.startsWith('#/')) render();
+});
+document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+});
 boot();

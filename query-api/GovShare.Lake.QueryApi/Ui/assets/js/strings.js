@@ -3,6 +3,7 @@ export const shellStrings = {
   zh: {
     'shell.product': 'GovShare Lake 政务数据共享平台',
     'shell.navigation': '主导航',
+    'shell.skip': '跳到主要内容',
     'shell.purpose': '使用目的',
     'shell.purposePlaceholder': '例如：低保资格核查（查询与查验必填）',
     'shell.switchLanguage': '切换为英文界面',
@@ -68,6 +69,7 @@ export const shellStrings = {
   en: {
     'shell.product': 'GovShare Lake',
     'shell.navigation': 'Main navigation',
+    'shell.skip': 'Skip to the page',
     'shell.purpose': 'Purpose',
     'shell.purposePlaceholder': 'e.g. checking eligibility for social assistance (required for queries and lookups)',
     'shell.switchLanguage': 'Switch to Chinese',

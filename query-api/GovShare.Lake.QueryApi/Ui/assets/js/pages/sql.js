@@ -241,6 +241,8 @@ export async function render(view, ctx) {
 
   const runButton = h('button', { type: 'button', class: 'primary', on: { click: () => run() } }, t('sql.run'));
   async function run() {
+    // One statement at a time: Ctrl+Enter while a query runs does nothing (the button is disabled too).
+    if (runButton.disabled) return;
     const sql = editor.value;
     clearError();
     fill(problem);
@@ -263,12 +265,16 @@ export async function render(view, ctx) {
     }
   }
 
+  // Reads continuation pages until upTo rows are there; false when another run replaced the result meanwhile.
   async function ensure(upTo) {
-    while (result.rows.length < upTo && result.continuation) {
-      const next = await post('/api/query', { sql: result.sql, continuation: result.continuation });
-      result.rows.push(...next.rows);
-      result.continuation = next.continuation;
+    const current = result;
+    while (current.rows.length < upTo && current.continuation) {
+      const next = await post('/api/query', { sql: current.sql, continuation: current.continuation });
+      if (result !== current) return false;
+      current.rows.push(...next.rows);
+      current.continuation = next.continuation;
     }
+    return result === current;
   }
 
   async function goTo(offset) {
@@ -276,7 +282,7 @@ export async function render(view, ctx) {
     const buttons = [...results.querySelectorAll('.pager button')];
     for (const b of buttons) b.disabled = true;
     try {
-      await ensure(offset + VIEW);
+      if (!(await ensure(offset + VIEW))) return;
       result.offset = offset;
       showResults();
     } catch (error) {
