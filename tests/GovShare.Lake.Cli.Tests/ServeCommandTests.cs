@@ -143,7 +143,7 @@ public sealed class ServeCommandTests : IDisposable
 
     private static async Task<string> WaitForHealthAsync(HttpClient client, System.Diagnostics.Process server)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (server.HasExited)
@@ -167,6 +167,6 @@ public sealed class ServeCommandTests : IDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException("serve did not answer /health within 60 s.");
+        throw new TimeoutException("serve did not answer /health within 180 s (it seeds a demo city first).");
     }
 }
