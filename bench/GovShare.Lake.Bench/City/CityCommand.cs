@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace GovShare.Lake.Bench.City;
+
+/// <summary>The <c>city</c> command, which <c>./govshare bench</c> runs: exit 0 when every goal is met, 1 when a goal
+/// is missed or a figure could not be measured, 2 when the command line is wrong.</summary>
+internal static class CityCommand
+{
+    public const int AllMet = 0;
+    public const int Missed = 1;
+    public const int Usage = 2;
+
+    public static Command Create()
+    {
+        var persons = new Option<long>("--persons") { Description = "Persons in the synthetic city.", HelpName = "N", DefaultValueFactory = _ => CityBenchmark.CityPersons };
+        var entities = new Option<long?>("--entities") { Description = "Market entities (default 3 M, scaled with --persons: persons × 3 / 13).", HelpName = "N" };
+        var licences = new Option<long?>("--licences") { Description = "Licences (default 5 M, scaled with --persons: persons × 5 / 13).", HelpName = "N" };
+        var only = new Option<string?>("--only")
+        {
+            Description = "Measure only these figures, comma-separated: " + string.Join(", ", CityBenchmark.Figures) + " (default: all).",
+            HelpName = "NAME,...",
+        };
+        var json = new Option<string?>("--json") { Description = "Write the figures as JSON to this file.", HelpName = "FILE" };
+        var markdown = new Option<string?>("--markdown")
+        {
+            Description = "Write the Markdown section into this file (replacing an earlier section of the same title), e.g. docs/benchmarks.md.",
+            HelpName = "FILE",
+        };
+        var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients (and DuckDB threads) for the lookups.", HelpName = "N", DefaultValueFactory = _ => 32 };
+        var seconds = new Option<int>("--seconds") { Description = "Measured seconds of each lookup phase (after a warm-up of a fifth of it, at least 2 s).", HelpName = "N", DefaultValueFactory = _ => 20 };
+        var work = new Option<string?>("--work") { Description = "Folder for the city, the lake and the baselines' files (default: a temporary folder, deleted afterwards).", HelpName = "DIR" };
+        var command = new Command("city",
+            "City scale: generates the synthetic city (streamed), ingests it into a fresh lake, starts `govshare serve` on it and measures ingestion, merge, " +
+            "lookups, analyst queries, theme export, the consistency check, cold start and bytes on disk, each next to DuckDB doing the same work on the same " +
+            "data in the same run. Exit 0: every goal met; 1: a goal missed or a figure failed; 2: usage.")
+        {
+            persons, entities, licences, only, json, markdown, clients, seconds, work,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var personCount = parseResult.GetValue(persons);
+            var entityCount = parseResult.GetValue(entities) ?? Math.Max(1, personCount * 3 / 13);
+            var licenceCount = parseResult.GetValue(licences) ?? Math.Max(0, personCount * 5 / 13);
+            var (clientCount, lookupSeconds) = (parseResult.GetValue(clients), parseResult.GetValue(seconds));
+            if (personCount < 1_000 || entityCount < 1 || licenceCount < 0 || clientCount is < 1 or > 1024 || lookupSeconds < 1)
+            {
+                await Console.Error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds at least 1.");
+                return Usage;
+            }
+
+            var selected = ParseOnly(parseResult.GetValue(only));
+            if (selected is null)
+            {
+                await Console.Error.WriteLineAsync("--only takes figure names, comma-separated; the figures are: " + string.Join(", ", CityBenchmark.Figures) + ".");
+                return Usage;
+            }
+
+            var given = parseResult.GetValue(work);
+            var directory = Path.GetFullPath(given ?? Path.Combine(Path.GetTempPath(), "govshare-bench-city-" + Guid.NewGuid().ToString("N")));
+            Directory.CreateDirectory(directory);
+            try
+            {
+                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory);
+                var run = await CityBenchmark.RunAsync(options, Console.Error, cancellationToken);
+                var measuredAt = DateTimeOffset.UtcNow;
+                var section = CityReport.ToMarkdown(run, measuredAt);
+                Console.WriteLine(section);
+                if (parseResult.GetValue(json) is { } jsonFile)
+                {
+                    await File.WriteAllTextAsync(jsonFile, CityReport.ToJson(run, measuredAt) + "\n", cancellationToken);
+                    await Console.Error.WriteLineAsync($"JSON written to {jsonFile}");
+                }
+
+                if (parseResult.GetValue(markdown) is { } markdownFile)
+                {
+                    BenchReport.WriteSection(markdownFile, CityBenchmark.Title, section);
+                    await Console.Error.WriteLineAsync($"Markdown written to {markdownFile}");
+                }
+
+                var failed = run.Figures.Count(f => f.Pass == false);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{run.Figures.Count} figures, {run.Figures.Count(f => f.Pass == true)} goals met, {failed} missed or failed, {run.Figures.Count(f => f.Pass is null)} without a goal."));
+                return CityReport.AllMet(run) ? AllMet : Missed;
+            }
+            finally
+            {
+                if (given is null)
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The selected figure groups, every one when <paramref name="only"/> is empty; null when a name is unknown.</summary>
+    internal static IReadOnlySet<string>? ParseOnly(string? only)
+    {
+        if (string.IsNullOrWhiteSpace(only))
+        {
+            return CityBenchmark.Figures.ToHashSet(StringComparer.Ordinal);
+        }
+
+        var names = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return names.Count > 0 && names.All(CityBenchmark.Figures.Contains) ? names : null;
+    }
+}
