@@ -52,7 +52,9 @@ internal static class CityCommand
             var selected = ParseOnly(parseResult.GetValue(only));
             if (selected is null)
             {
-                await Console.Error.WriteLineAsync("--only takes figure names, comma-separated; the figures are: " + string.Join(", ", CityBenchmark.Figures) + ".");
+                var unknown = (parseResult.GetValue(only) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Where(n => !CityBenchmark.Figures.Contains(n));
+                await Console.Error.WriteLineAsync("--only: unknown figure " + string.Join(", ", unknown.Select(n => "'" + n + "'")) +
+                    "; the figures are: " + string.Join(", ", CityBenchmark.Figures) + " (comma-separated).");
                 return Usage;
             }
 
