@@ -21,6 +21,9 @@ internal sealed record CityFigure(string Figure, string Name, double? Value, str
     /// <summary>By how much the goal is missed, in words; null when met or when there is no goal.</summary>
     public string? MissedBy { get; init; }
 
+    /// <summary>What limits the figure, from what the run measured beside it (a profile, a split of the time).</summary>
+    public string? Limits { get; init; }
+
     /// <summary>Why the figure could not be measured; null when it was.</summary>
     public string? Error { get; init; }
 

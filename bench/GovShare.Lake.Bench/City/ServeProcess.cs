@@ -59,6 +59,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         return serve;
     }
 
+    /// <summary>CPU time the server has used so far (user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>The server's peak resident set since start or the last <see cref="ResetPeak"/>, in KiB.</summary>
     public long PeakResidentKiB() => ProcessMemory.PeakResidentKiB(_process.Id);
 
