@@ -28,14 +28,19 @@ namespace GovShare.Lake.Bench.City;
 /// <param name="Clients">Concurrent HTTP clients (and DuckDB threads) for the lookups.</param>
 /// <param name="LookupSeconds">Measured seconds of each lookup phase.</param>
 /// <param name="Work">The folder for the city, the lake and the baselines' files.</param>
-internal sealed record CityOptions(long Persons, long Entities, long Licences, IReadOnlySet<string> Only, int Clients, int LookupSeconds, string Work)
+/// <param name="SoakMinutes">Minutes of the soak after the figures (0: none).</param>
+internal sealed record CityOptions(long Persons, long Entities, long Licences, IReadOnlySet<string> Only, int Clients, int LookupSeconds, string Work, int SoakMinutes = 0)
 {
     /// <summary>Rows of the incremental delivery merged into the persons table: 1 M at 13 M persons, in proportion below.</summary>
     public long MergeRows => Math.Max(100, (long)Math.Round(1_000_000.0 * Persons / CityBenchmark.CityPersons));
 }
 
 /// <summary>What a run produced: the figures, and the facts the report gives next to them.</summary>
-internal sealed record CityRun(CityOptions Options, IReadOnlyList<CityFigure> Figures, IReadOnlyList<SyntheticDataset> Datasets, long DeliveryBytes, string DuckDbVersion, string Notes);
+internal sealed record CityRun(CityOptions Options, IReadOnlyList<CityFigure> Figures, IReadOnlyList<SyntheticDataset> Datasets, long DeliveryBytes, string DuckDbVersion, string Notes)
+{
+    /// <summary>The soak's Markdown section, when one ran.</summary>
+    public string? SoakMarkdown { get; init; }
+}
 
 /// <summary>The city-scale harness (issue 10): generates the synthetic city, ingests it into a fresh lake, starts
 /// <c>govshare serve</c> on it in its own process, and measures every figure next to DuckDB doing the same raw work on
@@ -114,10 +119,20 @@ internal static class CityBenchmark
             await MeasureServedAsync(layout, options, figures, progress, cancellationToken);
         }
 
+        string? soak = null;
+        if (options.SoakMinutes > 0)
+        {
+            var household = city.Datasets.First(d => d.Id == QueryApiBenchmark.PersonsDataset);
+            var (markdown, soakFigures) = await SoakRun.RunAsync(
+                lake, options.Work, Path.Combine(city.OutputDirectory, household.File), options.SoakMinutes, options.Clients, progress, cancellationToken);
+            figures.AddRange(soakFigures);
+            soak = markdown;
+        }
+
         using (var connection = LakeDuckDb.OpenInMemory())
         {
             var duckDbVersion = Convert.ToString(LakeDuckDb.Scalar(connection, "SELECT version()"), Invariant) ?? "unknown";
-            return new CityRun(options, figures, city.Datasets, deliveryBytes, duckDbVersion, notes.ToString().TrimEnd());
+            return new CityRun(options, figures, city.Datasets, deliveryBytes, duckDbVersion, notes.ToString().TrimEnd()) { SoakMarkdown = soak };
         }
     }
 

@@ -29,13 +29,19 @@ internal static class CityCommand
         };
         var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients (and DuckDB threads) for the lookups.", HelpName = "N", DefaultValueFactory = _ => 32 };
         var seconds = new Option<int>("--seconds") { Description = "Measured seconds of each lookup phase (after a warm-up of a fifth of it, at least 2 s).", HelpName = "N", DefaultValueFactory = _ => 20 };
+        var soak = new Option<int?>("--soak")
+        {
+            Description = "Then soak for this many minutes: clients mixing lookups, queries and exports against serve while the household register is re-delivered every minute " +
+                "(errors, latency percentiles and resident memory minute by minute). Alone, without --only, it measures no other figure.",
+            HelpName = "MINUTES",
+        };
         var work = new Option<string?>("--work") { Description = "Folder for the city, the lake and the baselines' files (default: a temporary folder, deleted afterwards).", HelpName = "DIR" };
         var command = new Command("city",
             "City scale: generates the synthetic city (streamed), ingests it into a fresh lake, starts `govshare serve` on it and measures ingestion, merge, " +
             "lookups, analyst queries, theme export, the consistency check, cold start and bytes on disk, each next to DuckDB doing the same work on the same " +
             "data in the same run. Exit 0: every goal met; 1: a goal missed or a figure failed; 2: usage.")
         {
-            persons, entities, licences, only, json, markdown, clients, seconds, work,
+            persons, entities, licences, only, json, markdown, clients, seconds, soak, work,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -43,13 +49,14 @@ internal static class CityCommand
             var entityCount = parseResult.GetValue(entities) ?? Math.Max(1, personCount * 3 / 13);
             var licenceCount = parseResult.GetValue(licences) ?? Math.Max(0, personCount * 5 / 13);
             var (clientCount, lookupSeconds) = (parseResult.GetValue(clients), parseResult.GetValue(seconds));
-            if (personCount < 1_000 || entityCount < 1 || licenceCount < 0 || clientCount is < 1 or > 1024 || lookupSeconds < 1)
+            var soakMinutes = parseResult.GetValue(soak);
+            if (personCount < 1_000 || entityCount < 1 || licenceCount < 0 || clientCount is < 1 or > 1024 || lookupSeconds < 1 || soakMinutes is < 1)
             {
-                await Console.Error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds at least 1.");
+                await Console.Error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds and --soak at least 1.");
                 return Usage;
             }
 
-            var selected = ParseOnly(parseResult.GetValue(only));
+            var selected = soakMinutes is not null && parseResult.GetValue(only) is null ? new HashSet<string>(StringComparer.Ordinal) as IReadOnlySet<string> : ParseOnly(parseResult.GetValue(only));
             if (selected is null)
             {
                 var unknown = (parseResult.GetValue(only) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Where(n => !CityBenchmark.Figures.Contains(n));
@@ -63,11 +70,21 @@ internal static class CityCommand
             Directory.CreateDirectory(directory);
             try
             {
-                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory);
+                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory, soakMinutes ?? 0);
                 var run = await CityBenchmark.RunAsync(options, Console.Error, cancellationToken);
                 var measuredAt = DateTimeOffset.UtcNow;
-                var section = CityReport.ToMarkdown(run, measuredAt);
-                Console.WriteLine(section);
+                var sections = new List<(string Title, string Text)>();
+                if (selected.Count > 0)
+                {
+                    sections.Add((CityBenchmark.Title, CityReport.ToMarkdown(run, measuredAt)));
+                }
+
+                if (run.SoakMarkdown is { } soakSection)
+                {
+                    sections.Add((SoakRun.Title, soakSection));
+                }
+
+                sections.ForEach(s => Console.WriteLine(s.Text));
                 if (parseResult.GetValue(json) is { } jsonFile)
                 {
                     await File.WriteAllTextAsync(jsonFile, CityReport.ToJson(run, measuredAt) + "\n", cancellationToken);
@@ -76,7 +93,7 @@ internal static class CityCommand
 
                 if (parseResult.GetValue(markdown) is { } markdownFile)
                 {
-                    BenchReport.WriteSection(markdownFile, CityBenchmark.Title, section);
+                    sections.ForEach(s => BenchReport.WriteSection(markdownFile, s.Title, s.Text));
                     await Console.Error.WriteLineAsync($"Markdown written to {markdownFile}");
                 }
 
@@ -96,10 +113,10 @@ internal static class CityCommand
         return command;
     }
 
-    /// <summary>The selected figure groups, every one when <paramref name="only"/> is empty; null when a name is unknown.</summary>
+    /// <summary>The selected figure groups, every one when <c>--only</c> is not given; null when it names none or an unknown one.</summary>
     internal static IReadOnlySet<string>? ParseOnly(string? only)
     {
-        if (string.IsNullOrWhiteSpace(only))
+        if (only is null)
         {
             return CityBenchmark.Figures.ToHashSet(StringComparer.Ordinal);
         }
