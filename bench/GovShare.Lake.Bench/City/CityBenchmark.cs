@@ -29,7 +29,9 @@ namespace GovShare.Lake.Bench.City;
 /// <param name="LookupSeconds">Measured seconds of each lookup phase.</param>
 /// <param name="Work">The folder for the city, the lake and the baselines' files.</param>
 /// <param name="SoakMinutes">Minutes of the soak after the figures (0: none).</param>
-internal sealed record CityOptions(long Persons, long Entities, long Licences, IReadOnlySet<string> Only, int Clients, int LookupSeconds, string Work, int SoakMinutes = 0)
+/// <param name="CrashTrials">Crash trials after the soak (0: none).</param>
+internal sealed record CityOptions(
+    long Persons, long Entities, long Licences, IReadOnlySet<string> Only, int Clients, int LookupSeconds, string Work, int SoakMinutes = 0, int CrashTrials = 0)
 {
     /// <summary>Rows of the incremental delivery merged into the persons table: 1 M at 13 M persons, in proportion below.</summary>
     public long MergeRows => Math.Max(100, (long)Math.Round(1_000_000.0 * Persons / CityBenchmark.CityPersons));
@@ -40,6 +42,9 @@ internal sealed record CityRun(CityOptions Options, IReadOnlyList<CityFigure> Fi
 {
     /// <summary>The soak's Markdown section, when one ran.</summary>
     public string? SoakMarkdown { get; init; }
+
+    /// <summary>The crash trials' Markdown section, when they ran.</summary>
+    public string? CrashMarkdown { get; init; }
 }
 
 /// <summary>The city-scale harness (issue 10): generates the synthetic city, ingests it into a fresh lake, starts
@@ -119,20 +124,26 @@ internal static class CityBenchmark
             await MeasureServedAsync(layout, options, figures, progress, cancellationToken);
         }
 
-        string? soak = null;
+        string? soak = null, crash = null;
+        var household = Path.Combine(city.OutputDirectory, city.Datasets.First(d => d.Id == QueryApiBenchmark.PersonsDataset).File);
         if (options.SoakMinutes > 0)
         {
-            var household = city.Datasets.First(d => d.Id == QueryApiBenchmark.PersonsDataset);
-            var (markdown, soakFigures) = await SoakRun.RunAsync(
-                lake, options.Work, Path.Combine(city.OutputDirectory, household.File), options.SoakMinutes, options.Clients, progress, cancellationToken);
+            var (markdown, soakFigures) = await SoakRun.RunAsync(lake, options.Work, household, options.SoakMinutes, options.Clients, progress, cancellationToken);
             figures.AddRange(soakFigures);
             soak = markdown;
+        }
+
+        if (options.CrashTrials > 0)
+        {
+            var (markdown, crashFigures) = await CrashTrials.RunAsync(lake, options.Work, household, options.CrashTrials, progress, cancellationToken);
+            figures.AddRange(crashFigures);
+            crash = markdown;
         }
 
         using (var connection = LakeDuckDb.OpenInMemory())
         {
             var duckDbVersion = Convert.ToString(LakeDuckDb.Scalar(connection, "SELECT version()"), Invariant) ?? "unknown";
-            return new CityRun(options, figures, city.Datasets, deliveryBytes, duckDbVersion, notes.ToString().TrimEnd()) { SoakMarkdown = soak };
+            return new CityRun(options, figures, city.Datasets, deliveryBytes, duckDbVersion, notes.ToString().TrimEnd()) { SoakMarkdown = soak, CrashMarkdown = crash };
         }
     }
 

@@ -35,13 +35,19 @@ internal static class CityCommand
                 "(errors, latency percentiles and resident memory minute by minute). Alone, without --only, it measures no other figure.",
             HelpName = "MINUTES",
         };
+        var crashTrials = new Option<int?>("--crash-trials")
+        {
+            Description = "Then kill serve with SIGKILL at random moments during deliveries this many times, restart it and check the lake each time " +
+                "(tables at a committed version, the interrupted file committed exactly once, row counts). Alone, without --only, it measures no other figure.",
+            HelpName = "N",
+        };
         var work = new Option<string?>("--work") { Description = "Folder for the city, the lake and the baselines' files (default: a temporary folder, deleted afterwards).", HelpName = "DIR" };
         var command = new Command("city",
             "City scale: generates the synthetic city (streamed), ingests it into a fresh lake, starts `govshare serve` on it and measures ingestion, merge, " +
             "lookups, analyst queries, theme export, the consistency check, cold start and bytes on disk, each next to DuckDB doing the same work on the same " +
             "data in the same run. Exit 0: every goal met; 1: a goal missed or a figure failed; 2: usage.")
         {
-            persons, entities, licences, only, json, markdown, clients, seconds, soak, work,
+            persons, entities, licences, only, json, markdown, clients, seconds, soak, crashTrials, work,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -49,14 +55,14 @@ internal static class CityCommand
             var entityCount = parseResult.GetValue(entities) ?? Math.Max(1, personCount * 3 / 13);
             var licenceCount = parseResult.GetValue(licences) ?? Math.Max(0, personCount * 5 / 13);
             var (clientCount, lookupSeconds) = (parseResult.GetValue(clients), parseResult.GetValue(seconds));
-            var soakMinutes = parseResult.GetValue(soak);
-            if (personCount < 1_000 || entityCount < 1 || licenceCount < 0 || clientCount is < 1 or > 1024 || lookupSeconds < 1 || soakMinutes is < 1)
+            var (soakMinutes, trials) = (parseResult.GetValue(soak), parseResult.GetValue(crashTrials));
+            if (personCount < 1_000 || entityCount < 1 || licenceCount < 0 || clientCount is < 1 or > 1024 || lookupSeconds < 1 || soakMinutes is < 1 || trials is < 1)
             {
-                await Console.Error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds and --soak at least 1.");
+                await Console.Error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds, --soak and --crash-trials at least 1.");
                 return Usage;
             }
 
-            var selected = soakMinutes is not null && parseResult.GetValue(only) is null ? new HashSet<string>(StringComparer.Ordinal) as IReadOnlySet<string> : ParseOnly(parseResult.GetValue(only));
+            var selected = (soakMinutes is not null || trials is not null) && parseResult.GetValue(only) is null ? new HashSet<string>(StringComparer.Ordinal) as IReadOnlySet<string> : ParseOnly(parseResult.GetValue(only));
             if (selected is null)
             {
                 var unknown = (parseResult.GetValue(only) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Where(n => !CityBenchmark.Figures.Contains(n));
@@ -70,7 +76,7 @@ internal static class CityCommand
             Directory.CreateDirectory(directory);
             try
             {
-                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory, soakMinutes ?? 0);
+                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory, soakMinutes ?? 0, trials ?? 0);
                 var run = await CityBenchmark.RunAsync(options, Console.Error, cancellationToken);
                 var measuredAt = DateTimeOffset.UtcNow;
                 var sections = new List<(string Title, string Text)>();
@@ -82,6 +88,11 @@ internal static class CityCommand
                 if (run.SoakMarkdown is { } soakSection)
                 {
                     sections.Add((SoakRun.Title, soakSection));
+                }
+
+                if (run.CrashMarkdown is { } crashSection)
+                {
+                    sections.Add((CrashTrials.Title, crashSection));
                 }
 
                 sections.ForEach(s => Console.WriteLine(s.Text));

@@ -12,6 +12,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private bool _disposed;
 
     private ServeProcess(Process process, StreamWriter log, Uri address)
     {
@@ -84,6 +85,12 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             // Nothing is written to the lake by the measurements; SIGKILL ends it at once.

@@ -11,7 +11,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench",
             "City-scale benchmark harness against DuckDB: [--persons N] [--entities N] [--licences N] [--only NAME,...] [--json FILE] " +
-            "[--markdown FILE]. Run through the launcher: './govshare bench --help' lists its options.")
+            "[--markdown FILE] [--soak MINUTES] [--crash-trials N]. Run through the launcher: './govshare bench --help' lists its options.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
