@@ -66,6 +66,26 @@ public sealed class CityBenchmarkTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Bench_Should_ReportTheSoakAndTheCrashTrials_When_Asked_WithoutOtherFigures()
+    {
+        var json = Path.Combine(_folder, "soak.json");
+        var markdown = Path.Combine(_folder, "benchmarks.md");
+
+        var exitCode = await RunAsync(
+            "--persons", "5000", "--soak", "1", "--crash-trials", "2", "--clients", "4", "--work", Path.Combine(_folder, "work"), "--json", json, "--markdown", markdown);
+
+        Assert.True(exitCode is CityCommand.AllMet or CityCommand.Missed, $"exit code {exitCode}");
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var figures = document.RootElement.GetProperty("figures").EnumerateArray().ToList();
+        Assert.Equal(["crash-trials", "soak", "soak"], figures.Select(f => f.GetProperty("figure").GetString()!).Order());
+        Assert.All(figures, f => Assert.Equal(JsonValueKind.Number, f.GetProperty("value").ValueKind));
+        var text = File.ReadAllText(markdown);
+        Assert.Contains("## " + SoakRun.Title, text, StringComparison.Ordinal);
+        Assert.Contains("## " + CrashTrials.Title, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("## " + CityBenchmark.Title, text, StringComparison.Ordinal);
+    }
+
     // Each case names a small city, so that a case the harness wrongly accepted would not generate the default 13 M persons.
     [Theory]
     [InlineData("--only", "lookups,nope", "--persons", "1000")]
