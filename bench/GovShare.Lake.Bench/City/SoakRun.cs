@@ -138,7 +138,7 @@ internal static class SoakRun
         text.AppendLine(Invariant, $"## {Title}");
         text.AppendLine();
         text.AppendLine(Invariant, $"Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {BenchReport.Machine()}: {clients} clients for {minutes} min against `govshare serve` ");
-        text.AppendLine("(94 % person lookups, 5.5 % analyst queries, 0.5 % Arrow theme exports), the household register re-delivered over HTTP every minute.");
+        text.AppendLine(Invariant, $"(94 % person lookups, 5.5 % analyst queries, 0.5 % Arrow theme exports), the household register re-delivered over HTTP every minute; load average {BenchStats.LoadAverage()} at the end.");
         text.AppendLine();
         text.AppendLine("| minute | requests | errors | lookup p50 | lookup p99 | query p50 | query p99 | exports | delivery | server RSS at the end |");
         text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
