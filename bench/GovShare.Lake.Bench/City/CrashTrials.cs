@@ -179,11 +179,12 @@ internal static class CrashTrials
         return LakeDuckDb.Strings(connection, $"SELECT id_number FROM ({snapshot.ToDuckDbQuery()}) t WHERE record_status = '{BaseTable.CurrentRecord}'").OfType<string>().ToList();
     }
 
-    /// <summary>A full snapshot of the register that differs from every other variant: data row <paramref name="n"/> left out.</summary>
+    /// <summary>A full snapshot of the register that differs from every other variant, and from the soak's (which leave out
+    /// the first rows): the <paramref name="n"/>-th row from the end left out.</summary>
     private static string Variant(string work, string[] lines, int n)
     {
         var file = Path.Combine(work, Inv($"household-crash-{n}.csv"));
-        File.WriteAllLines(file, lines.Where((_, i) => i != n + 1), new UTF8Encoding(false));
+        File.WriteAllLines(file, lines.Where((_, i) => i != lines.Length - 1 - n), new UTF8Encoding(false));
         return file;
     }
 
