@@ -519,7 +519,12 @@ internal static class CityBenchmark
         }
 
         var coldSeconds = started.Elapsed.TotalSeconds;
-        progress.WriteLine(Inv($"  /health answered {healthSeconds:F2} s, the first lookup {coldSeconds:F2} s after the start"));
+        progress.WriteLine(Inv($"  /health answered {healthSeconds:F2} s, the first lookup {coldSeconds:F2} s after the start; waiting for the lookup index …"));
+
+        // Until the index is built the server answers lookups by a slower path; the figures below measure the index.
+        await serve.IndexBuilt.WaitAsync(TimeSpan.FromHours(1), cancellationToken);
+        var indexSeconds = started.Elapsed.TotalSeconds;
+        progress.WriteLine(Inv($"  lookup index built {indexSeconds:F1} s after the start"));
         if (Selected("cold-start"))
         {
             figures.Add(Measure("cold-start", "cold start", Inv($"≤ {ColdStartGoalSeconds:0} s"), () =>
@@ -536,7 +541,8 @@ internal static class CityBenchmark
                     "baseline: DuckDB in this process opening a new in-memory database and answering the same lookup over the persons table's Parquet files") with
                 {
                     Limits = Inv($"the host answered `/health` {healthSeconds:F2} s after the start (runtime start-up, JIT, store migrations, Kestrel); the remaining ") +
-                        Inv($"{coldSeconds - healthSeconds:F2} s went to the lookup index being built from the provider tables before the first lookup could be answered."),
+                        Inv($"{coldSeconds - healthSeconds:F2} s to the first answered lookup; the lookup index itself was built {indexSeconds:F1} s after the start ") +
+                        "(lookups before that are answered by a slower path; the lookup figures are measured after it).",
                 };
             }));
         }

@@ -12,6 +12,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private readonly TaskCompletionSource _indexBuilt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
     private ServeProcess(Process process, StreamWriter log, Uri address)
@@ -23,6 +24,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>Where it listens.</summary>
     public Uri Address { get; }
+
+    /// <summary>Completes when the server logs that its lookup index is built (until then it answers lookups by a slower path).</summary>
+    public Task IndexBuilt => _indexBuilt.Task;
 
     /// <summary>Its process id.</summary>
     public int Id => _process.Id;
@@ -110,6 +114,11 @@ internal sealed class ServeProcess : IAsyncDisposable
         if (line is null)
         {
             return;
+        }
+
+        if (line.Contains("Lookup index built", StringComparison.Ordinal))
+        {
+            _indexBuilt.TrySetResult();
         }
 
         lock (_logLock)
