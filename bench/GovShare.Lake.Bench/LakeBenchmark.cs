@@ -359,7 +359,7 @@ internal static class LakeBenchmark
 
     private const string RewriteStep = "rewrite `COPY` (anti join + union → zstd Parquet)";
 
-    private static string MergeStep(string sql) =>
+    internal static string MergeStep(string sql) =>
         sql.StartsWith("CREATE TEMP TABLE", StringComparison.Ordinal) ? "copy the source into a temporary table"
         : sql.Contains("(DESCRIBE", StringComparison.Ordinal) ? "check the source's columns"
         : sql.Contains("HAVING count(*) > 1", StringComparison.Ordinal) ? "duplicate-key check"

@@ -20,13 +20,13 @@ internal static class ProcessMemory
         }
     }
 
-    /// <summary>Resets this process's peak to its current resident set, so that the next reading is the peak
+    /// <summary>Resets a process's (default this one's) peak to its current resident set, so that the next reading is the peak
     /// of what runs in between (Linux 4.0 and later; elsewhere the reading stays the peak since start).</summary>
-    public static void ResetPeak()
+    public static void ResetPeak(int? pid = null)
     {
         try
         {
-            File.WriteAllText("/proc/self/clear_refs", "5");
+            File.WriteAllText($"/proc/{(pid is { } id ? id.ToString(CultureInfo.InvariantCulture) : "self")}/clear_refs", "5");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GovShare.Lake.Bench;
+using GovShare.Lake.Bench.City;
 
 var lines = new Option<int>("--lines")
 {
@@ -178,7 +179,7 @@ var consistency = Sized("consistency", "The nightly consistency check over a syn
     new Option<long>("--persons") { Description = "Persons in the synthetic city the check runs over.", DefaultValueFactory = _ => 1_000_000 }, ConsistencyBenchmark.Title,
     (directory, persons) => (ConsistencyBenchmark.Run(directory, persons, Console.Error), ConsistencyBenchmark.Notes(persons)));
 
-var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, producedAt, queryApi, freshness, consistency };
+var root = new RootCommand("GovShare Lake benchmarks: every figure next to its DuckDB baseline, measured in the same run.") { idCheck, lake, ingest, producedAt, queryApi, freshness, consistency, CityCommand.Create() };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -33,9 +33,9 @@ internal static class QueryApiBenchmark
 {
     public const string Title = "Query API: lookups, federated SQL, theme export";
 
-    private const string Consumer = "urban-ops";
-    private const string PersonsDataset = "psb.household";
-    private const string Theme = "social_security";
+    internal const string Consumer = "urban-ops";
+    internal const string PersonsDataset = "psb.household";
+    internal const string Theme = "social_security";
     private const int SampleSize = 100_000;
     private const int QueryRuns = 5;
     private const double P99GoalMs = 5;
@@ -191,7 +191,7 @@ internal static class QueryApiBenchmark
 
     /// <summary>The consumer's key from the credentials file the demo seeding writes; a lake without one (seeded by
     /// an older build) gets a new consumer key.</summary>
-    private static string ConsumerKey(LakeLayout layout)
+    internal static string ConsumerKey(LakeLayout layout)
     {
         var file = Path.Combine(layout.Root, DemoLake.CredentialsFile);
         var line = File.Exists(file)
@@ -208,16 +208,16 @@ internal static class QueryApiBenchmark
 
     // Lookups ----------------------------------------------------------------------------------------
 
-    private sealed record LookupFigures(double[] LatenciesMs, long Completed, long Errors, double Seconds, string? FirstError, double SingleClientP50Ms)
+    internal sealed record LookupFigures(double[] LatenciesMs, long Completed, long Errors, double Seconds, string? FirstError, double SingleClientP50Ms)
     {
         public double Rate => Completed / Seconds;
     }
 
-    private sealed record BaselineLookups(string[] Ids, long PersonRows, LookupFigures Figures);
+    internal sealed record BaselineLookups(string[] Ids, long PersonRows, LookupFigures Figures);
 
     /// <summary>DuckDB's own indexed lookup: the household registration's current rows in a native table with an
     /// ART index on the key, queried by as many threads as there are HTTP clients, each on its own connection.</summary>
-    private static BaselineLookups MeasureBaselineLookups(LakeLayout layout, int clients, int seconds, TextWriter progress, CancellationToken cancellationToken)
+    internal static BaselineLookups MeasureBaselineLookups(LakeLayout layout, int clients, int seconds, TextWriter progress, CancellationToken cancellationToken)
     {
         progress.WriteLine("lookups, DuckDB baseline: loading the household registration into an indexed table …");
         var snapshot = DeltaTable.Open(layout.ProviderTable(PersonsDataset)).Snapshot();
@@ -292,7 +292,7 @@ internal static class QueryApiBenchmark
 
     /// <summary><c>POST /api/lookup/person</c> from concurrent clients over one connection pool, each request timed
     /// from sending to the last byte of the answer.</summary>
-    private static async Task<LookupFigures> MeasureApiLookups(
+    internal static async Task<LookupFigures> MeasureApiLookups(
         HttpClient http, string[] ids, int clients, int seconds, TextWriter progress, CancellationToken cancellationToken)
     {
         async Task<LookupFigures> Run(int count, double runSeconds)
@@ -353,7 +353,7 @@ internal static class QueryApiBenchmark
         return figures;
     }
 
-    private static double WarmupSeconds(int seconds) => Math.Max(2, seconds / 5.0);
+    internal static double WarmupSeconds(int seconds) => Math.Max(2, seconds / 5.0);
 
     // Federated query --------------------------------------------------------------------------------
 
@@ -426,7 +426,7 @@ internal static class QueryApiBenchmark
 
     /// <summary>The consolidated views the lake core builds from each catalogue entry's provider table at its latest
     /// version: what the engine serves, without the engine.</summary>
-    private static void RegisterViews(DuckDBConnection connection, LakeLayout layout)
+    internal static void RegisterViews(DuckDBConnection connection, LakeLayout layout)
     {
         var store = DuckDbPlatformStore.Open(layout.Root);
         var sources = new Dictionary<BaseTable, IReadOnlyList<ProviderSource>>();
@@ -538,16 +538,16 @@ internal static class QueryApiBenchmark
 
     /// <summary>The theme's SQL ordered by its key, as the API orders an export (so that a version's file is the same
     /// bytes every time it is written): the sort is part of the work both sides do.</summary>
-    private static string BaselineExportQuery(ThemeDefinition theme) =>
+    internal static string BaselineExportQuery(ThemeDefinition theme) =>
         $"SELECT * FROM (\n{theme.Sql}\n) ORDER BY {LakeDuckDb.Identifier(theme.KeyColumn)}";
 
-    private static long ParquetRows(string file)
+    internal static long ParquetRows(string file)
     {
         using var connection = LakeDuckDb.OpenInMemory();
         return Convert.ToInt64(LakeDuckDb.Scalar(connection, $"SELECT count(*) FROM read_parquet({LakeDuckDb.Literal(file)})"), Invariant);
     }
 
-    private static async Task<long> ArrowRows(string file, CancellationToken cancellationToken)
+    internal static async Task<long> ArrowRows(string file, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(file);
         using var reader = new ArrowStreamReader(stream);

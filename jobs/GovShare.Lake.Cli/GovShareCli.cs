@@ -31,6 +31,7 @@ internal static class GovShareCli
         root.Subcommands.Add(QueryCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(QualityCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         return root;
     }
 
