@@ -34,6 +34,12 @@ public sealed class ServeCommandTests : IDisposable
             var credentials = await File.ReadAllLinesAsync(Path.Combine(_lake, "demo-credentials.txt"));
             Assert.Contains(credentials, l => l.StartsWith("urban-ops\tconsumer\tgsl_", StringComparison.Ordinal));
             Assert.Contains(credentials, l => l.StartsWith("operator\toperator\tgsl_", StringComparison.Ordinal));
+
+            // The README greps that file for an agency's key: one line per agency; staff passwords are in a file of their own.
+            Assert.Single(credentials, l => l.Contains("urban-ops", StringComparison.Ordinal));
+            var staff = await File.ReadAllLinesAsync(Path.Combine(_lake, "demo-staff.txt"));
+            Assert.Contains(staff, l => l.StartsWith("op.admin\t", StringComparison.Ordinal) && l.EndsWith("\toperator\toperator", StringComparison.Ordinal));
+            Assert.Contains(staff, l => l.StartsWith("urban-ops.analyst\t", StringComparison.Ordinal));
             var url = $"http://127.0.0.1:{port}";
             var query = await CliRunner.RunInProcessAsync(["query", "SELECT count(*) AS n FROM population.persons", "--server", url, "--lake", _lake]);
             Assert.True(query.ExitCode == 0, query.Error);

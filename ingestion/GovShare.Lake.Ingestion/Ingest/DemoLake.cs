@@ -102,6 +102,10 @@ public static class DemoLake
     /// <summary>The file, in the lake folder, the demo agencies' API keys are written to.</summary>
     public const string CredentialsFile = "demo-credentials.txt";
 
+    /// <summary>The file in the lake folder holding the demo staff accounts' passwords (readable by the owner only); apart from
+    /// <see cref="CredentialsFile"/>, whose lines the CLI and scripts read as agency keys.</summary>
+    public const string StaffFile = "demo-staff.txt";
+
     /// <summary>A demo agency and its key.</summary>
     /// <param name="Code">The agency code.</param>
     /// <param name="Kind">Its kind.</param>
@@ -149,13 +153,13 @@ public static class DemoLake
 
     /// <summary>A demo staff account and its password.</summary>
     /// <param name="Username">Sign-in name.</param>
-    /// <param name="Password">Its password (random, shown once and written to <see cref="CredentialsFile"/>).</param>
+    /// <param name="Password">Its password (random, shown once and written to <see cref="StaffFile"/>).</param>
     /// <param name="Agency">The agency.</param>
     /// <param name="Roles">Its roles.</param>
     public sealed record DemoStaff(string Username, string Password, string Agency, IReadOnlyList<StaffRole> Roles);
 
     /// <summary>Gives the demo agencies (registered by <see cref="SeedAgencies"/>) staff accounts for the web UI with random
-    /// passwords, appended to <see cref="CredentialsFile"/>: <c>op.admin</c> (operator), <c>op.reviewer</c> (reviewer), an
+    /// passwords, written to <see cref="StaffFile"/>: <c>op.admin</c> (operator), <c>op.reviewer</c> (reviewer), an
     /// analyst for each consumer (<c>urban-ops.analyst</c>, <c>housing-fund.analyst</c>), and <c>&lt;code&gt;.admin</c>, a provider
     /// administrator who is also an analyst, for each providing agency.</summary>
     public static IReadOnlyList<DemoStaff> SeedStaff(LakeLayout layout, IPlatformStore store, TimeProvider clock, StaffOptions? options = null)
@@ -190,7 +194,7 @@ public static class DemoLake
                 .AppendLine(string.Join(',', account.Roles.Select(StaffRoles.Name)));
         }
 
-        var path = Path.Combine(layout.Root, CredentialsFile);
+        var path = Path.Combine(layout.Root, StaffFile);
         var file = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

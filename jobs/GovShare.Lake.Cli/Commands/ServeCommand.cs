@@ -89,7 +89,7 @@ internal static class ServeCommand
                 }
 
                 var staff = DemoLake.SeedStaff(context.Layout, context.Store, TimeProvider.System);
-                await console.Out.WriteLineAsync($"Demo staff accounts for the web UI at http://127.0.0.1:{parseResult.GetValue(port)}/ui/ (passwords in the same file): " +
+                await console.Out.WriteLineAsync($"Demo staff accounts for the web UI at http://127.0.0.1:{parseResult.GetValue(port)}/ui/ (passwords in {Path.Combine(lakeDirectory, DemoLake.StaffFile)}): " +
                     string.Join(", ", staff.Select(s => s.Username)));
             }
 
