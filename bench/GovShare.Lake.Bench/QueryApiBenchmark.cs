@@ -341,10 +341,10 @@ internal static class QueryApiBenchmark
 
         progress.WriteLine(Inv($"lookups over HTTP: {clients} clients, {WarmupSeconds(seconds)} s warm-up + {seconds} s …"));
         var warmup = await Run(clients, WarmupSeconds(seconds));
-        progress.WriteLine(Inv($"  warm-up: {warmup.Rate:N0} lookups/s, p99 {Ms(BenchStats.Percentile(warmup.LatenciesMs, 0.99))}, {warmup.Errors} errors"));
+        progress.WriteLine(Inv($"  warm-up: {warmup.Rate:N0} lookups/s, p99 {Ms(BenchStats.Percentile(warmup.LatenciesMs, 0.99))}, errors: {warmup.Errors}"));
         var single = await Run(1, Math.Min(3, seconds));
         var figures = await Run(clients, seconds) with { SingleClientP50Ms = BenchStats.Percentile(single.LatenciesMs, 0.5) };
-        progress.WriteLine(Inv($"  p50 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, {figures.Errors} errors; one client alone p50 {Ms(figures.SingleClientP50Ms)}"));
+        progress.WriteLine(Inv($"  p50 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, errors: {figures.Errors}; one client alone p50 {Ms(figures.SingleClientP50Ms)}"));
         if (figures.FirstError is not null)
         {
             progress.WriteLine("  first error: " + figures.FirstError);

@@ -588,7 +588,7 @@ internal static class CityBenchmark
             "which two cores shared with the load generator do not give.";
         var duck = baseline.Figures;
         var clients = options.Clients;
-        var errors = Inv($"{api.Errors:N0} errors in {api.Completed + api.Errors:N0} requests{(api.FirstError is { } e ? " (first: " + e.ReplaceLineEndings(" ") + ")" : string.Empty)}");
+        var errors = Inv($"errors: {api.Errors:N0} of {api.Completed + api.Errors:N0} requests{(api.FirstError is { } e ? " (first: " + e.ReplaceLineEndings(" ") + ")" : string.Empty)}");
         var p99 = CityFigure.AtMost("lookups", Inv($"person lookup p99, HTTP, {clients} clients"), BenchStats.Percentile(api.LatenciesMs, 0.99), "ms",
             BenchStats.Percentile(duck.LatenciesMs, 0.99), LookupP99GoalMs, Inv($"≤ {LookupP99GoalMs:0} ms"),
             Inv($"{options.LookupSeconds} s after {QueryApiBenchmark.WarmupSeconds(options.LookupSeconds):0.#} s warm-up; {errors}"));

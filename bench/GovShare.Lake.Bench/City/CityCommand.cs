@@ -51,6 +51,8 @@ internal static class CityCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // The invocation's writers (the console unless a caller, such as the smoke tests, gives others).
+            var (output, error) = (parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
             var personCount = parseResult.GetValue(persons);
             var entityCount = parseResult.GetValue(entities) ?? Math.Max(1, personCount * 3 / 13);
             var licenceCount = parseResult.GetValue(licences) ?? Math.Max(0, personCount * 5 / 13);
@@ -58,7 +60,7 @@ internal static class CityCommand
             var (soakMinutes, trials) = (parseResult.GetValue(soak), parseResult.GetValue(crashTrials));
             if (personCount < 1_000 || entityCount < 1 || licenceCount < 0 || clientCount is < 1 or > 1024 || lookupSeconds < 1 || soakMinutes is < 1 || trials is < 1)
             {
-                await Console.Error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds, --soak and --crash-trials at least 1.");
+                await error.WriteLineAsync("--persons must be at least 1000, --entities at least 1, --licences not negative, --clients between 1 and 1024, --seconds, --soak and --crash-trials at least 1.");
                 return Usage;
             }
 
@@ -66,7 +68,7 @@ internal static class CityCommand
             if (selected is null)
             {
                 var unknown = (parseResult.GetValue(only) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries).Where(n => !CityBenchmark.Figures.Contains(n));
-                await Console.Error.WriteLineAsync("--only: unknown figure " + string.Join(", ", unknown.Select(n => "'" + n + "'")) +
+                await error.WriteLineAsync("--only: unknown figure " + string.Join(", ", unknown.Select(n => "'" + n + "'")) +
                     "; the figures are: " + string.Join(", ", CityBenchmark.Figures) + " (comma-separated).");
                 return Usage;
             }
@@ -77,7 +79,7 @@ internal static class CityCommand
             try
             {
                 var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory, soakMinutes ?? 0, trials ?? 0);
-                var run = await CityBenchmark.RunAsync(options, Console.Error, cancellationToken);
+                var run = await CityBenchmark.RunAsync(options, error, cancellationToken);
                 var measuredAt = DateTimeOffset.UtcNow;
                 var sections = new List<(string Title, string Text)>();
                 if (selected.Count > 0)
@@ -95,21 +97,21 @@ internal static class CityCommand
                     sections.Add((CrashTrials.Title, crashSection));
                 }
 
-                sections.ForEach(s => Console.WriteLine(s.Text));
+                sections.ForEach(s => output.WriteLine(s.Text));
                 if (parseResult.GetValue(json) is { } jsonFile)
                 {
                     await File.WriteAllTextAsync(jsonFile, CityReport.ToJson(run, measuredAt) + "\n", cancellationToken);
-                    await Console.Error.WriteLineAsync($"JSON written to {jsonFile}");
+                    await error.WriteLineAsync($"JSON written to {jsonFile}");
                 }
 
                 if (parseResult.GetValue(markdown) is { } markdownFile)
                 {
                     sections.ForEach(s => BenchReport.WriteSection(markdownFile, s.Title, s.Text));
-                    await Console.Error.WriteLineAsync($"Markdown written to {markdownFile}");
+                    await error.WriteLineAsync($"Markdown written to {markdownFile}");
                 }
 
                 var failed = run.Figures.Count(f => f.Pass == false);
-                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{run.Figures.Count} figures, {run.Figures.Count(f => f.Pass == true)} goals met, {failed} missed or failed, {run.Figures.Count(f => f.Pass is null)} without a goal."));
                 return CityReport.AllMet(run) ? AllMet : Missed;
             }
