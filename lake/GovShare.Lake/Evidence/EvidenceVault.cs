@@ -66,7 +66,7 @@ public sealed class EvidenceVault
     public const string PublicKeyFileName = "platform-sm2.pub.pem";
 
     private readonly string _root;
-    private readonly AsymmetricKeyParameter _privateKey;
+    private readonly SmSigner _signer;
 
     /// <summary>Opens (making when absent) the platform key of a lake folder.</summary>
     public EvidenceVault(string lakeRoot)
@@ -95,8 +95,9 @@ public sealed class EvidenceVault
             }
         }
 
-        _privateKey = Sm.FromPem(File.ReadAllText(privatePath));
-        PublicKey = Sm.PublicOf(_privateKey);
+        var privateKey = Sm.FromPem(File.ReadAllText(privatePath));
+        _signer = new SmSigner(privateKey);
+        PublicKey = Sm.PublicOf(privateKey);
         PublicKeyPem = Sm.ToPem(PublicKey);
         File.WriteAllText(Path.Combine(keys, PublicKeyFileName), PublicKeyPem);
         KeyId = Sm.KeyId(PublicKey);
@@ -112,7 +113,7 @@ public sealed class EvidenceVault
     public string KeyId { get; }
 
     /// <summary>The platform key's SM2 signature over some bytes (the audit log's daily digests).</summary>
-    internal string Sign(ReadOnlySpan<byte> data) => Sm.Sign(_privateKey, data);
+    internal string Sign(ReadOnlySpan<byte> data) => _signer.Sign(data);
 
     /// <summary>A lake's platform public key without making one: its public key file, else derived from the private
     /// key, else null (no key was ever made).</summary>
@@ -144,7 +145,7 @@ public sealed class EvidenceVault
             ContentSm3 = Sm.Sm3Hex(content),
             KeyId = KeyId,
         };
-        receipt = receipt with { Signature = Sm.Sign(_privateKey, receipt.SignedBytes()) };
+        receipt = receipt with { Signature = _signer.Sign(receipt.SignedBytes()) };
         var folder = Path.Combine(_root, "evidence");
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, receipt.ReceiptId + ".content"), content);

@@ -104,6 +104,53 @@ public sealed class SmTests
         Assert.True(Sm.Verify(published, Message, Sm.Sign(privateKey, Message)));
     }
 
+    [Fact]
+    public void Sm2Sign_Should_GiveTheStandardsSignature_When_TheKeyIsMovedOntoTheFastCurve()
+    {
+        var privateKey = new ECPrivateKeyParameters(RecommendedCurve.D, RecommendedCurve.Domain());
+
+        var fast = (ECPrivateKeyParameters)Sm.OnFastCurve(privateKey);
+        var signature = Sm.Sign(fast, Message, Sm.DefaultUserId, FixedK(RecommendedCurve.K));
+
+        Assert.Same(Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName("sm2p256v1").Curve, fast.Parameters.Curve);
+        Assert.Equal((RecommendedCurve.R, RecommendedCurve.S), Decode(signature));
+    }
+
+    [Fact]
+    public void SmSigner_Should_GiveSignaturesThePublicKeyVerifies_When_ManyThreadsSignAtOnce()
+    {
+        var pair = Sm.GenerateKeyPair();
+        var signer = new SmSigner(pair.Private);
+        var messages = Enumerable.Range(0, 64).Select(i => Encoding.UTF8.GetBytes("receipt " + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+
+        var signatures = new string[messages.Length];
+        Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => signatures[i] = signer.Sign(messages[i]));
+
+        Assert.All(Enumerable.Range(0, messages.Length), i => Assert.True(Sm.Verify(pair.Public, messages[i], signatures[i]), "signature " + i));
+        // Each signature is its own message's: a reused signer carries nothing of the previous message over.
+        Assert.False(Sm.Verify(pair.Public, messages[1], signatures[0]));
+    }
+
+    [Fact]
+    public void FromPem_Should_KeepAKeysPemAndKeyId_When_TheKeyWasMadeOnTheGenericCurve()
+    {
+        // Keys made before the fast curve (on GMNamedCurves' generic one, unnamed): their PEM, and so their key id, must
+        // not change when read back and re-written, or digests signed before could no longer be told apart by key id.
+        var generator = new Org.BouncyCastle.Crypto.Generators.ECKeyPairGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.ECKeyGenerationParameters(RecommendedCurve.Domain(), new SecureRandom()));
+        var old = generator.GenerateKeyPair();
+        var privatePem = Sm.ToPem(old.Private);
+        var publicPem = Sm.ToPem(old.Public);
+
+        var read = Sm.FromPem(privatePem);
+
+        Assert.Same(Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName("sm2p256v1").Curve, ((ECPrivateKeyParameters)read).Parameters.Curve);
+        Assert.Equal(privatePem, Sm.ToPem(read));
+        Assert.Equal(publicPem, Sm.ToPem(Sm.PublicOf(read)));
+        Assert.Equal(Sm.KeyId(old.Public), Sm.KeyId(Sm.FromPem(publicPem)));
+        Assert.True(Sm.Verify(old.Public, Message, new SmSigner(read).Sign(Message)));
+    }
+
     /// <summary>Z_A and e are internal to the signer; computing them here with <see cref="Sm.Sm3Hex(ReadOnlySpan{byte})"/> from the
     /// annexes' inputs checks the hashing the signature rests on step by step.</summary>
     [Fact]
