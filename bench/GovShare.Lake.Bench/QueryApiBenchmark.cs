@@ -211,6 +211,9 @@ internal static class QueryApiBenchmark
     internal sealed record LookupFigures(double[] LatenciesMs, long Completed, long Errors, double Seconds, string? FirstError, double SingleClientP50Ms)
     {
         public double Rate => Completed / Seconds;
+
+        /// <summary>Requests sent in every phase (warm-up, one client alone, measured), for the CPU each cost.</summary>
+        public long AllRequests { get; init; } = Completed + Errors;
     }
 
     internal sealed record BaselineLookups(string[] Ids, long PersonRows, LookupFigures Figures);
@@ -343,7 +346,12 @@ internal static class QueryApiBenchmark
         var warmup = await Run(clients, WarmupSeconds(seconds));
         progress.WriteLine(Inv($"  warm-up: {warmup.Rate:N0} lookups/s, p99 {Ms(BenchStats.Percentile(warmup.LatenciesMs, 0.99))}, errors: {warmup.Errors}"));
         var single = await Run(1, Math.Min(3, seconds));
-        var figures = await Run(clients, seconds) with { SingleClientP50Ms = BenchStats.Percentile(single.LatenciesMs, 0.5) };
+        var measured = await Run(clients, seconds);
+        var figures = measured with
+        {
+            SingleClientP50Ms = BenchStats.Percentile(single.LatenciesMs, 0.5),
+            AllRequests = new[] { warmup, single, measured }.Sum(f => f.Completed + f.Errors),
+        };
         progress.WriteLine(Inv($"  p50 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.5))}, p99 {Ms(BenchStats.Percentile(figures.LatenciesMs, 0.99))}, {figures.Rate:N0} lookups/s, errors: {figures.Errors}; one client alone p50 {Ms(figures.SingleClientP50Ms)}"));
         if (figures.FirstError is not null)
         {

@@ -583,7 +583,7 @@ internal static class CityBenchmark
         var limits = Inv($"one client alone waits {api.SingleClientP50Ms:0.00} ms (p50), so a lookup's own work is small; with {options.Clients} clients the ") +
             Inv($"server used {serverCpu:F1} CPU-s and the load generator (HttpClient in the bench process) {selfCpu:F1} CPU-s in {seconds:F1} s on ") +
             Inv($"{Environment.ProcessorCount} cores ({(serverCpu + selfCpu) / (seconds * Environment.ProcessorCount):P0} of them; load average {BenchStats.LoadAverage()}): ") +
-            Inv($"{serverCpu * 1000 / Math.Max(1, api.Completed + api.Errors):0.00} ms of server CPU per lookup. The clients send the next request as soon as an answer ") +
+            Inv($"{serverCpu * 1000 / Math.Max(1, api.AllRequests):0.00} ms of server CPU per lookup ({api.AllRequests:N0} lookups in all three phases). The clients send the next request as soon as an answer ") +
             Inv($"arrives, so latency is {options.Clients} / rate: p99 ≤ {LookupP99GoalMs:0} ms needs the server to answer well over {options.Clients * 1000 / LookupP99GoalMs:N0} lookups/s, ") +
             "which two cores shared with the load generator do not give.";
         var duck = baseline.Figures;

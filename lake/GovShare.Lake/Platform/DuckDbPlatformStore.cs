@@ -507,14 +507,97 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
     private static DateTimeOffset Utc(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
-    // One operation at a time per file within a process: two DuckDB instances on one file would conflict,
-    // and concurrent callers (jobs, requests) would otherwise race for the primary keys.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    /// <summary>How long this process keeps the store's database open after its last operation. Opening a DuckDB file
+    /// costs 30–70 ms (the engine's start, the catalogue), an operation on an open one about a millisecond; closing it
+    /// soon after lets other processes (the CLI beside a running <c>serve</c>) have the file between bursts.</summary>
+    public static readonly TimeSpan KeepOpen = TimeSpan.FromMilliseconds(500);
+
+    // Per file within a process: one operation at a time (concurrent callers, jobs and requests, would otherwise race
+    // for the primary keys), and the database kept open between operations by a connection of its own.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, OpenFile> Files = new(StringComparer.Ordinal);
+
+    /// <summary>A store file as this process holds it: the gate of its operations and, while recently used, the
+    /// connection that keeps its database open (DuckDB.NET shares one database among a process's connections to a
+    /// file while any is open, so an operation's own connection then opens in a tenth of a millisecond).</summary>
+    private sealed class OpenFile
+    {
+        private readonly Timer _closer;
+        private DuckDBConnection? _keeper;
+        private long _lastUse;
+
+        public OpenFile(string path)
+        {
+            Path = path;
+            _closer = new Timer(static state => ((OpenFile)state!).CloseWhenIdle(), this, Timeout.Infinite, Timeout.Infinite);
+        }
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public string Path { get; }
+
+        /// <summary>Opens the keeping connection when there is none (the caller holds <see cref="Gate"/>).</summary>
+        public void Keep(string connectionString)
+        {
+            if (_keeper is not null && !File.Exists(Path))
+            {
+                // The file was deleted (a lake folder removed): its database is gone with it, a new file starts afresh.
+                _keeper.Dispose();
+                _keeper = null;
+            }
+
+            if (_keeper is null)
+            {
+                var keeper = new DuckDBConnection(connectionString);
+                try
+                {
+                    keeper.Open();
+                }
+                catch
+                {
+                    keeper.Dispose();
+                    throw;
+                }
+
+                _keeper = keeper;
+                _closer.Change(Timeout.Infinite, Timeout.Infinite);
+                _closer.Change(KeepOpen, KeepOpen);
+            }
+        }
+
+        /// <summary>An operation ended (the caller held <see cref="Gate"/>).</summary>
+        public void Release()
+        {
+            Interlocked.Exchange(ref _lastUse, Environment.TickCount64);
+            Gate.Release();
+        }
+
+        private void CloseWhenIdle()
+        {
+            if (!Gate.Wait(0))
+            {
+                return; // an operation runs; the timer looks again.
+            }
+
+            try
+            {
+                if (_keeper is not null && Environment.TickCount64 - Interlocked.Read(ref _lastUse) >= (long)KeepOpen.TotalMilliseconds)
+                {
+                    _keeper.Dispose();
+                    _keeper = null;
+                    _closer.Change(Timeout.Infinite, Timeout.Infinite);
+                }
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+    }
 
     private DuckDBConnection Connect()
     {
-        var gate = Gates.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
-        if (!gate.Wait(LockTimeout))
+        var file = Files.GetOrAdd(Path, path => new OpenFile(path));
+        if (!file.Gate.Wait(LockTimeout))
         {
             throw new LakeException(LakeErrorKind.Conflict, $"the platform store {Path} stayed busy for {LockTimeout.TotalSeconds:0} s; try again.");
         }
@@ -522,23 +605,25 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
         var deadline = DateTime.UtcNow + LockTimeout;
         for (var attempt = 0; ; attempt++)
         {
-            var connection = new DuckDBConnection(_connectionString);
+            DuckDBConnection? connection = null;
             try
             {
+                file.Keep(_connectionString);
+                connection = new DuckDBConnection(_connectionString);
                 connection.Open();
-                connection.Disposed += (_, _) => gate.Release();
+                connection.Disposed += (_, _) => file.Release();
                 return connection;
             }
             catch (DuckDBException ex) when (IsLocked(ex) && DateTime.UtcNow < deadline)
             {
                 // Another process holds the file for one operation: wait for it, with a growing pause.
-                connection.Dispose();
+                connection?.Dispose();
                 Thread.Sleep(Math.Min(500, 20 * (attempt + 1)));
             }
             catch (DuckDBException ex)
             {
-                connection.Dispose();
-                gate.Release();
+                connection?.Dispose();
+                file.Gate.Release();
                 throw new LakeException(IsLocked(ex) ? LakeErrorKind.Conflict : LakeErrorKind.Corrupt,
                     IsLocked(ex)
                         ? $"the platform store {Path} is held by another process for longer than {LockTimeout.TotalSeconds:0} s: {ex.Message}"
@@ -546,8 +631,8 @@ public sealed partial class DuckDbPlatformStore : IPlatformStore
             }
             catch
             {
-                connection.Dispose();
-                gate.Release();
+                connection?.Dispose();
+                file.Gate.Release();
                 throw;
             }
         }
