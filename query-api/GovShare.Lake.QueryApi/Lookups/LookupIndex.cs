@@ -47,9 +47,7 @@ public sealed partial class LookupIndex : IDisposable
     private readonly Lock _gate = new();
     private IndexState? _state;
     private int _pending;
-    private int _generation;
     private string? _folder;
-    private static int _instances;
 
     /// <summary>An index over the engine's lake.</summary>
     public LookupIndex(LakeEngine engine, ILogger<LookupIndex> logger)
@@ -124,7 +122,7 @@ public sealed partial class LookupIndex : IDisposable
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var tables = new Dictionary<BaseTable, IndexTable>();
-        var generation = Interlocked.Increment(ref _generation);
+        var built = 0;
         var folder = SegmentFolder();
         try
         {
@@ -138,8 +136,20 @@ public sealed partial class LookupIndex : IDisposable
                     continue;
                 }
 
-                var path = Path.Combine(folder, $"{indexed.Table.Name}-{generation.ToString(CultureInfo.InvariantCulture)}.seg");
-                tables[indexed.Table] = new IndexTable(LookupSegment.Build(connection, RowsQuery(lease, indexed), indexed.SearchColumns, path, CancellationToken.None), sources);
+                // Named by what it holds: the same providers at the same versions (and the same query over them) are the
+                // same file, whichever host built it and when.
+                var rowsQuery = RowsQuery(lease, indexed);
+                var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sources + "\n" + rowsQuery)))[..24];
+                var path = Path.Combine(folder, $"{indexed.Table.Name}-{name}.seg");
+                var segment = LookupSegment.Open(path);
+                if (segment is null)
+                {
+                    segment = LookupSegment.Build(connection, rowsQuery, indexed.SearchColumns, path, CancellationToken.None);
+                    built++;
+                }
+
+                tables[indexed.Table] = new IndexTable(segment, sources);
+                DeleteOthers(folder, indexed.Table.Name, path);
             }
         }
         catch
@@ -158,7 +168,7 @@ public sealed partial class LookupIndex : IDisposable
             _state = new IndexState(lease, tables, AuthoritiesOf(lease));
         }
 
-        LogBuilt(lease.Version, tables.Values.Sum(t => t.Segment.Rows), started.ElapsedMilliseconds);
+        LogBuilt(lease.Version, tables.Values.Sum(t => t.Segment.Rows), started.ElapsedMilliseconds, built);
         if (previous is null)
         {
             return;
@@ -235,8 +245,9 @@ public sealed partial class LookupIndex : IDisposable
             t => t.Key,
             t => (IReadOnlyDictionary<string, IReadOnlySet<string>>)t.Value.ToDictionary(s => s.DatasetId, s => s.Authoritative, StringComparer.Ordinal)));
 
-    /// <summary>This index's folder of segments (<c>tmp/lookup/&lt;pid&gt;.&lt;n&gt;</c>), so that two hosts on one lake never
-    /// touch each other's files; folders of processes that are gone are deleted when it is first made.</summary>
+    /// <summary>The lake's folder of segments (<c>tmp/lookup/segments</c>), shared by every host on the lake: a segment
+    /// is named by what it holds and never changed once written. When first used: files a build left unfinished by a
+    /// process that is gone, and the per-process folders of earlier builds (<c>tmp/lookup/&lt;pid&gt;.&lt;n&gt;</c>), are deleted.</summary>
     private string SegmentFolder()
     {
         if (_folder is not null)
@@ -245,33 +256,60 @@ public sealed partial class LookupIndex : IDisposable
         }
 
         var parent = Path.Combine(_engine.Layout.Root, "tmp", "lookup");
-        Directory.CreateDirectory(parent);
-        foreach (var stale in Directory.EnumerateDirectories(parent))
+        var folder = Path.Combine(parent, "segments");
+        Directory.CreateDirectory(folder);
+        foreach (var stale in Directory.EnumerateDirectories(parent).Where(d => Path.GetFileName(d) != "segments"))
         {
             var owner = Path.GetFileName(stale).Split('.')[0];
             if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
             {
-                try
-                {
-                    Directory.Delete(stale, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // Another host is cleaning it at the same moment.
-                }
+                TryDelete(() => Directory.Delete(stale, recursive: true));
             }
         }
 
-        // <pid>.<n>: an index of its own even when one process holds two (tests do).
-        _folder = Path.Combine(parent, $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Interlocked.Increment(ref _instances).ToString(CultureInfo.InvariantCulture)}");
-        if (Directory.Exists(_folder))
+        foreach (var part in Directory.EnumerateFiles(folder, "*.part"))
         {
-            // Left by an earlier process that had this pid (a container's host is pid 1 on every start).
-            Directory.Delete(_folder, recursive: true);
+            // <name>.<pid>.<guid>.part
+            var pieces = Path.GetFileName(part).Split('.');
+            if (pieces.Length >= 4 && int.TryParse(pieces[^3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                TryDelete(() => File.Delete(part));
+            }
         }
 
-        Directory.CreateDirectory(_folder);
-        return _folder;
+        _folder = folder;
+        return folder;
+    }
+
+    /// <summary>Deletes a table's segments other than <paramref name="kept"/>: no host needs them any more (one that
+    /// still has one open keeps reading it, deleted files stay readable while open), and a host on an older version
+    /// would build its own.</summary>
+    private static void DeleteOthers(string folder, string table, string kept)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, table + "-*.seg").Where(f => f != kept))
+        {
+            TryDelete(() =>
+            {
+                File.Delete(LookupSegment.IndexPath(file));
+                File.Delete(file);
+            });
+        }
+    }
+
+    private static void TryDelete(Action delete)
+    {
+        try
+        {
+            delete();
+        }
+        catch (IOException)
+        {
+            // Another host cleans at the same moment.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Left for the next start.
+        }
     }
 
     private static bool IsRunning(int pid)
@@ -336,16 +374,11 @@ public sealed partial class LookupIndex : IDisposable
             state.Lease.Dispose();
         }
 
-        if (_folder is not null && Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-
         _rebuild.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lookup index built on lake version {Version}: {Rows} provider rows in {Milliseconds} ms")]
-    private partial void LogBuilt(long version, long rows, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lookup index built on lake version {Version}: {Rows} provider rows in {Milliseconds} ms ({Built} segments written, the rest reused)")]
+    private partial void LogBuilt(long version, long rows, long milliseconds, int built);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Building the lookup index failed ({ExceptionType}): {Reason}")]
     private partial void LogBuildFailed(string exceptionType, string reason);

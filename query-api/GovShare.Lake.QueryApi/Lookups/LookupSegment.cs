@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.MemoryMappedFiles;
 using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
@@ -7,25 +9,32 @@ using Microsoft.Win32.SafeHandles;
 
 namespace GovShare.Lake.QueryApi.Lookups;
 
-/// <summary>One base table's lookup index: every provider's current row in a file (key, provider, table version, the
-/// attributes as JSON, the values of the search columns), and in memory only sorted 64-bit hashes of the keys and of the
-/// search values with the rows' file offsets (16 bytes a row). A lookup is a binary search and one positioned read from
-/// the file (served from the page cache), so it costs microseconds where a DuckDB statement costs about a millisecond of
-/// planning, the difference between meeting the lookup goal on two cores and not.</summary>
+/// <summary>One base table's lookup index: every provider's current row in a data file (key, provider, table version,
+/// the attributes as JSON, the values of the search columns), and beside it an index file of sorted 64-bit hashes of the
+/// keys and of the search values with the rows' offsets in the data file (16 bytes a row), memory-mapped rather than read.
+/// A lookup is a binary search in the mapped index and one positioned read from the data file (both served from the page
+/// cache), so it costs microseconds where a DuckDB statement costs about a millisecond of planning, the difference
+/// between meeting the lookup goal on two cores and not. Both files persist: a host that starts on a lake version whose
+/// segment was built before (by itself or another host) maps it in milliseconds instead of building it again.</summary>
 internal sealed class LookupSegment : IDisposable
 {
-    private readonly string _path;
+    /// <summary>The index file's first bytes; the number is the format's version (a changed format is a new name).</summary>
+    private static ReadOnlySpan<byte> Magic => "GSLKIDX1"u8;
+
     private readonly SafeFileHandle _file;
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
     private readonly string[] _datasets;
     private readonly string[] _agencies;
     private readonly IReadOnlyList<string> _searchColumns;
-    private readonly Dictionary<string, (ulong[] Hashes, long[] Offsets)> _indexes;
+    private readonly Dictionary<string, (long Count, long HashesAt, long OffsetsAt)> _indexes;
 
-    private LookupSegment(string path, string[] datasets, string[] agencies, IReadOnlyList<string> searchColumns,
-        Dictionary<string, (ulong[] Hashes, long[] Offsets)> indexes, long rows)
+    private LookupSegment(SafeFileHandle file, MemoryMappedFile map, MemoryMappedViewAccessor view, string[] datasets, string[] agencies,
+        IReadOnlyList<string> searchColumns, Dictionary<string, (long Count, long HashesAt, long OffsetsAt)> indexes, long rows)
     {
-        _path = path;
-        _file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        _file = file;
+        _map = map;
+        _view = view;
         _datasets = datasets;
         _agencies = agencies;
         _searchColumns = searchColumns;
@@ -36,9 +45,14 @@ internal sealed class LookupSegment : IDisposable
     /// <summary>Rows indexed.</summary>
     public long Rows { get; }
 
+    /// <summary>The index file that goes with a data file.</summary>
+    public static string IndexPath(string dataPath) => Path.ChangeExtension(dataPath, ".idx");
+
     /// <summary>Builds a segment from the rows of <paramref name="rowsQuery"/> (columns key, dataset, agency,
-    /// table_version, payload, then the search columns, in that order).</summary>
-    public static LookupSegment Build(DuckDBConnection connection, string rowsQuery, IReadOnlyList<string> searchColumns, string path, CancellationToken cancellationToken)
+    /// table_version, payload, then the search columns, in that order) into <paramref name="dataPath"/> and its index
+    /// file, and opens it. Both are written under names of their own and renamed when complete (the index last, so an
+    /// index file always has its whole data file), flushed to the disk first; an existing pair is replaced.</summary>
+    public static LookupSegment Build(DuckDBConnection connection, string rowsQuery, IReadOnlyList<string> searchColumns, string dataPath, CancellationToken cancellationToken)
     {
         var datasets = new List<string>();
         var agencies = new List<string>();
@@ -48,58 +62,214 @@ internal sealed class LookupSegment : IDisposable
             builders[column] = new OffsetBuilder();
         }
 
-        long rows = 0;
-        using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-        using (var command = connection.CreateCommand())
+        var suffix = string.Create(CultureInfo.InvariantCulture, $".{Environment.ProcessId}.{Guid.NewGuid():N}.part");
+        var (dataPart, indexPart) = (dataPath + suffix, IndexPath(dataPath) + suffix);
+        try
         {
-            command.CommandText = rowsQuery;
-            command.UseStreamingMode = true;
-            using var reader = command.ExecuteReader();
-            var record = new ArrayBufferWriter();
-            var lengthPrefix = new byte[4];
+            long rows = 0;
             long offset = 0;
-            while (reader.Read())
+            using (var output = new FileStream(dataPart, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var command = connection.CreateCommand())
             {
-                if ((++rows & 0xFFFF) == 0)
+                command.CommandText = rowsQuery;
+                command.UseStreamingMode = true;
+                using var reader = command.ExecuteReader();
+                var record = new ArrayBufferWriter();
+                var lengthPrefix = new byte[4];
+                while (reader.Read())
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                var key = reader.GetString(0);
-                var dataset = reader.GetString(1);
-                var ordinal = datasets.IndexOf(dataset);
-                if (ordinal < 0)
-                {
-                    datasets.Add(dataset);
-                    agencies.Add(reader.GetString(2));
-                    ordinal = datasets.Count - 1;
-                }
-
-                record.Clear();
-                record.WriteString(key);
-                record.WriteInt16((short)ordinal);
-                record.WriteInt64(reader.GetInt64(3));
-                record.WriteString(reader.GetString(4));
-                builders["key"].Add(Fnv1a.Hash(key), offset);
-                for (var i = 0; i < searchColumns.Count; i++)
-                {
-                    var value = reader.IsDBNull(5 + i) ? null : reader.GetString(5 + i);
-                    record.WriteString(value ?? "");
-                    if (!string.IsNullOrEmpty(value))
+                    if ((++rows & 0xFFFF) == 0)
                     {
-                        builders[searchColumns[i]].Add(Fnv1a.Hash(value), offset);
+                        cancellationToken.ThrowIfCancellationRequested();
                     }
+
+                    var key = reader.GetString(0);
+                    var dataset = reader.GetString(1);
+                    var ordinal = datasets.IndexOf(dataset);
+                    if (ordinal < 0)
+                    {
+                        datasets.Add(dataset);
+                        agencies.Add(reader.GetString(2));
+                        ordinal = datasets.Count - 1;
+                    }
+
+                    record.Clear();
+                    record.WriteString(key);
+                    record.WriteInt16((short)ordinal);
+                    record.WriteInt64(reader.GetInt64(3));
+                    record.WriteString(reader.GetString(4));
+                    builders["key"].Add(Fnv1a.Hash(key), offset);
+                    for (var i = 0; i < searchColumns.Count; i++)
+                    {
+                        var value = reader.IsDBNull(5 + i) ? null : reader.GetString(5 + i);
+                        record.WriteString(value ?? "");
+                        if (!string.IsNullOrEmpty(value))
+                        {
+                            builders[searchColumns[i]].Add(Fnv1a.Hash(value), offset);
+                        }
+                    }
+
+                    BinaryPrimitives.WriteInt32LittleEndian(lengthPrefix, record.Length);
+                    output.Write(lengthPrefix);
+                    output.Write(record.Written);
+                    offset += 4 + record.Length;
                 }
 
-                BinaryPrimitives.WriteInt32LittleEndian(lengthPrefix, record.Length);
-                output.Write(lengthPrefix);
-                output.Write(record.Written);
-                offset += 4 + record.Length;
+                output.Flush(flushToDisk: true);
             }
+
+            WriteIndex(indexPart, offset, rows, datasets, agencies, searchColumns, builders.Select(b => (b.Key, b.Value.Sorted())).ToList());
+
+            // Opened before the renames: another host deleting or replacing the files afterwards cannot take them away.
+            var segment = Open(dataPart, indexPart) ?? throw new LakeException(LakeErrorKind.Corrupt, $"the lookup segment {dataPath} just written does not read back.");
+            try
+            {
+                File.Move(dataPart, dataPath, overwrite: true);
+                File.Move(indexPart, IndexPath(dataPath), overwrite: true);
+            }
+            catch
+            {
+                segment.Dispose();
+                throw;
+            }
+
+            return segment;
+        }
+        finally
+        {
+            File.Delete(dataPart);
+            File.Delete(indexPart);
+        }
+    }
+
+    /// <summary>Opens a segment built before, or null when its files are missing, incomplete or not of this format
+    /// (the caller builds it again).</summary>
+    public static LookupSegment? Open(string dataPath) => Open(dataPath, IndexPath(dataPath));
+
+    private static LookupSegment? Open(string dataPath, string indexPath)
+    {
+        if (!File.Exists(dataPath) || !File.Exists(indexPath))
+        {
+            return null;
         }
 
-        var indexes = builders.ToDictionary(b => b.Key, b => b.Value.Sorted(), StringComparer.Ordinal);
-        return new LookupSegment(path, [.. datasets], [.. agencies], searchColumns, indexes, rows);
+        SafeFileHandle? file = null;
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            file = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            using var index = new FileStream(indexPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            var indexLength = index.Length;
+            using var header = new BinaryReader(index, Encoding.UTF8, leaveOpen: true);
+            if (indexLength < Magic.Length + 16 || !header.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)
+                || header.ReadInt64() != RandomAccess.GetLength(file))
+            {
+                return Fail();
+            }
+
+            var rows = header.ReadInt64();
+            var datasetCount = header.ReadInt32();
+            var (datasets, agencies) = (new string[datasetCount], new string[datasetCount]);
+            for (var i = 0; i < datasetCount; i++)
+            {
+                (datasets[i], agencies[i]) = (header.ReadString(), header.ReadString());
+            }
+
+            var searchColumns = new string[header.ReadInt32()];
+            for (var i = 0; i < searchColumns.Length; i++)
+            {
+                searchColumns[i] = header.ReadString();
+            }
+
+            var indexes = new Dictionary<string, (long Count, long HashesAt, long OffsetsAt)>(StringComparer.Ordinal);
+            var indexCount = header.ReadInt32();
+            for (var i = 0; i < indexCount; i++)
+            {
+                var (column, count, hashesAt, offsetsAt) = (header.ReadString(), header.ReadInt64(), header.ReadInt64(), header.ReadInt64());
+                if (count < 0 || hashesAt < 0 || offsetsAt < 0 || hashesAt + count * 8 > indexLength || offsetsAt + count * 8 > indexLength)
+                {
+                    return Fail();
+                }
+
+                indexes[column] = (count, hashesAt, offsetsAt);
+            }
+
+            if (!indexes.ContainsKey("key") || searchColumns.Any(c => !indexes.ContainsKey(c)))
+            {
+                return Fail();
+            }
+
+            map = MemoryMappedFile.CreateFromFile(index.SafeFileHandle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            return new LookupSegment(file, map, view, datasets, agencies, searchColumns, indexes, rows);
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or UnauthorizedAccessException)
+        {
+            return Fail();
+        }
+
+        LookupSegment? Fail()
+        {
+            view?.Dispose();
+            map?.Dispose();
+            file?.Dispose();
+            return null;
+        }
+    }
+
+    // The header (magic, the data file's length, rows, providers, search columns, and where each index's two arrays
+    // are), then the arrays, little-endian as the machine writes them (x64 and arm64 both are).
+    private static void WriteIndex(string path, long dataLength, long rows, List<string> datasets, List<string> agencies, IReadOnlyList<string> searchColumns,
+        List<(string Column, (ulong[] Hashes, long[] Offsets) Sorted)> indexes)
+    {
+        byte[] Header(long arraysAt)
+        {
+            using var buffer = new MemoryStream();
+            using var writer = new BinaryWriter(buffer, Encoding.UTF8);
+            writer.Write(Magic);
+            writer.Write(dataLength);
+            writer.Write(rows);
+            writer.Write(datasets.Count);
+            for (var i = 0; i < datasets.Count; i++)
+            {
+                writer.Write(datasets[i]);
+                writer.Write(agencies[i]);
+            }
+
+            writer.Write(searchColumns.Count);
+            foreach (var column in searchColumns)
+            {
+                writer.Write(column);
+            }
+
+            writer.Write(indexes.Count);
+            var at = arraysAt;
+            foreach (var (column, (hashes, _)) in indexes)
+            {
+                writer.Write(column);
+                writer.Write((long)hashes.Length);
+                writer.Write(at);
+                writer.Write(at + hashes.Length * 8L);
+                at += hashes.Length * 16L;
+            }
+
+            writer.Flush();
+            return buffer.ToArray();
+        }
+
+        // The positions are fixed-width, so the header's length does not depend on them: measure it, then write it.
+        var header = Header(0);
+        header = Header(header.Length);
+        using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        output.Write(header);
+        foreach (var (_, (hashes, offsets)) in indexes)
+        {
+            output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(hashes.AsSpan()));
+            output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan()));
+        }
+
+        output.Flush(flushToDisk: true);
     }
 
     /// <summary>The rows whose <paramref name="column"/> (<c>key</c> or a search column) equals <paramref name="value"/>.</summary>
@@ -112,8 +282,8 @@ internal sealed class LookupSegment : IDisposable
         }
 
         var hash = Fnv1a.Hash(value);
-        var at = LowerBound(index.Hashes, hash);
-        if (at >= index.Hashes.Length || index.Hashes[at] != hash)
+        var at = LowerBound(index, hash);
+        if (at >= index.Count || HashAt(index, at) != hash)
         {
             return found;
         }
@@ -122,9 +292,9 @@ internal sealed class LookupSegment : IDisposable
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(2048);
         try
         {
-            for (; at < index.Hashes.Length && index.Hashes[at] == hash; at++)
+            for (; at < index.Count && HashAt(index, at) == hash; at++)
             {
-                var offset = index.Offsets[at];
+                var offset = _view.ReadInt64(index.OffsetsAt + at * 8);
                 var read = RandomAccess.Read(_file, buffer, offset);
                 var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
                 if (length + 4 > read)
@@ -162,27 +332,24 @@ internal sealed class LookupSegment : IDisposable
         return found;
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes the files (they stay on disk for the next host; the index deletes those no version needs).
+    /// A lookup still reading this segment then fails with <see cref="ObjectDisposedException"/>, never reads freed memory.</summary>
     public void Dispose()
     {
+        _view.Dispose();
+        _map.Dispose();
         _file.Dispose();
-        try
-        {
-            File.Delete(_path);
-        }
-        catch (IOException)
-        {
-            // Cleaned with the folder at the next start.
-        }
     }
 
-    private static int LowerBound(ulong[] hashes, ulong hash)
+    private ulong HashAt((long Count, long HashesAt, long OffsetsAt) index, long at) => _view.ReadUInt64(index.HashesAt + at * 8);
+
+    private long LowerBound((long Count, long HashesAt, long OffsetsAt) index, ulong hash)
     {
-        int low = 0, high = hashes.Length;
+        long low = 0, high = index.Count;
         while (low < high)
         {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (hashes[middle] < hash)
+            var middle = low + ((high - low) >> 1);
+            if (HashAt(index, middle) < hash)
             {
                 low = middle + 1;
             }

@@ -74,6 +74,29 @@ public sealed class LookupApiTests(DemoCityFixture city) : IClassFixture<DemoCit
         Assert.All(fromIndex, rows => Assert.Contains("licence|", rows, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task LookupIndex_Should_MapTheSegmentsOnDisk_NotBuildThemAgain_When_AnotherIndexStartsOnTheSameVersion()
+    {
+        using var client = city.Host.As("urban-ops");
+        var ids = (await QueryApiTests.Json(client, "SELECT holder_key FROM licence.licences WHERE holder_kind = 'citizen' ORDER BY licence_no LIMIT 3"))
+            .GetProperty("rows").EnumerateArray().Select(r => r[0].GetString()!).ToList();
+        var hosts = city.Host.Services.GetRequiredService<LookupIndex>();
+        hosts.Rebuild();
+        var folder = Path.Combine(city.Host.Lake, "tmp", "lookup", "segments");
+        var written = Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
+        Assert.Equal(3, written.Count(f => f.f.EndsWith(".seg", StringComparison.Ordinal)));
+        Assert.Equal(3, written.Count(f => f.f.EndsWith(".idx", StringComparison.Ordinal)));
+
+        // A second host on the lake (here: a second index in this one) starts on the same version.
+        var engine = city.Host.Services.GetRequiredService<GovShare.Lake.QueryApi.Engine.LakeEngine>();
+        using var second = new LookupIndex(engine, Microsoft.Extensions.Logging.Abstractions.NullLogger<LookupIndex>.Instance);
+        second.Rebuild();
+
+        Assert.Equal(hosts.Version, second.Version);
+        Assert.Equal(written, Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList());
+        Assert.Equal(ids.Select(id => Rows(hosts, id)), ids.Select(id => Rows(second, id)));
+    }
+
     private static string Rows(LookupIndex index, string id)
     {
         var (_, rows, _) = index.Find(id, ("self", LookupIndex.Persons, "key"), ("licence", LookupIndex.Licences, "holder_key"), ("entity", LookupIndex.Entities, "legal_rep_id_number"));

@@ -41,5 +41,51 @@ public sealed class LookupSegmentTests : IDisposable
         Assert.Empty(segment.Find("licence", "holder", ""));
     }
 
+    [Fact]
+    public void Segment_Should_OpenAgainFromItsFiles_When_BuiltBefore_AndRefuseFilesThatDoNotMatch()
+    {
+        using var duck = LakeDuckDb.OpenInMemory();
+        const string rows = """
+            SELECT printf('K%06d', i) AS key, 'a.one' AS dataset, 'a' AS agency, CAST(3 AS BIGINT) AS table_version,
+                   CAST(to_json({'n': i}) AS VARCHAR) AS payload, printf('H%03d', i % 100) AS holder
+            FROM range(20000) t(i)
+            """;
+        var path = Path.Combine(_folder, "persons-abc.seg");
+        LookupSegment.Build(duck, rows, ["holder"], path, CancellationToken.None).Dispose();
+        Assert.Empty(Directory.EnumerateFiles(_folder, "*.part"));
+
+        using (var reopened = LookupSegment.Open(path))
+        {
+            Assert.NotNull(reopened);
+            Assert.Equal(20000, reopened.Rows);
+            Assert.Equal(12345, reopened.Find("self", "key", "K012345").Single().Payload.GetProperty("n").GetInt32());
+            Assert.Equal(200, reopened.Find("licence", "holder", "H045").Count);
+        }
+
+        // A data file that is not the one the index was written for (here: cut short) is not read; nor is a missing index.
+        using (var data = new FileStream(path, FileMode.Open))
+        {
+            data.SetLength(data.Length - 1);
+        }
+
+        Assert.Null(LookupSegment.Open(path));
+        File.Delete(LookupSegment.IndexPath(path));
+        Assert.Null(LookupSegment.Open(path));
+        Assert.Null(LookupSegment.Open(Path.Combine(_folder, "never-built.seg")));
+    }
+
+    [Fact]
+    public void Segment_Should_FailWithObjectDisposed_NotReadFreedMemory_When_ReadAfterDispose()
+    {
+        using var duck = LakeDuckDb.OpenInMemory();
+        var segment = LookupSegment.Build(duck, "SELECT 'K1' AS key, 'a.one' AS dataset, 'a' AS agency, CAST(1 AS BIGINT) AS table_version, '{}' AS payload",
+            [], Path.Combine(_folder, "t.seg"), CancellationToken.None);
+        Assert.Single(segment.Find("self", "key", "K1"));
+
+        segment.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => segment.Find("self", "key", "K1"));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
