@@ -56,7 +56,9 @@ public sealed record EvidenceReceipt
 
 /// <summary>The platform's signing key and its receipts: the SM2 key pair is made on first use in <c>keys/</c> of the
 /// lake folder (the private key readable by the owner only; replace both files to change it), receipts and the exact
-/// content they cover are kept in <c>evidence/</c>.</summary>
+/// content they cover are kept in <c>evidence/</c>: appended, one JSON line each, to a log of the day and process
+/// (<c>evidence/&lt;yyyyMMdd&gt;&lt;process id, 8 hex digits&gt;.log</c>) whose place the receipt id names, so that a city's lookups (hundreds of
+/// receipts a second) add bytes to a file rather than two files each to one folder.</summary>
 public sealed class EvidenceVault
 {
     /// <summary>The private key's file in <c>keys/</c> of the lake folder.</summary>
@@ -66,6 +68,10 @@ public sealed class EvidenceVault
     public const string PublicKeyFileName = "platform-sm2.pub.pem";
 
     private readonly string _root;
+
+    // One writer at a time per log file in this process (two vaults on one lake, as tests make, share the file; other
+    // processes write logs of their own, the process id being in the name).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lock> Appending = new(StringComparer.Ordinal);
     private readonly SmSigner _signer;
 
     /// <summary>Opens (making when absent) the platform key of a lake folder.</summary>
@@ -130,11 +136,14 @@ public sealed class EvidenceVault
     }
 
     /// <summary>Signs and keeps a receipt for <paramref name="content"/>, the exact bytes served.</summary>
+    /// <remarks>The id is 32 lower-case hex digits: the China date (8 digits), the process id (8), where the receipt's
+    /// line starts in that day's log of the process (10) and 6 random digits; <see cref="Find"/> reads that line and
+    /// checks that it holds this id.</remarks>
     public EvidenceReceipt Issue(string resource, string key, long lakeVersion, string agency, string? endUser, string? purpose, byte[] content, DateTimeOffset now)
     {
         var receipt = new EvidenceReceipt
         {
-            ReceiptId = Guid.NewGuid().ToString("N"),
+            ReceiptId = "",
             Resource = resource,
             Key = key,
             LakeVersion = lakeVersion,
@@ -145,12 +154,44 @@ public sealed class EvidenceVault
             ContentSm3 = Sm.Sm3Hex(content),
             KeyId = KeyId,
         };
-        receipt = receipt with { Signature = _signer.Sign(receipt.SignedBytes()) };
+        var day = ChinaTime.ToChina(now).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
         var folder = Path.Combine(_root, "evidence");
         Directory.CreateDirectory(folder);
-        File.WriteAllBytes(Path.Combine(folder, receipt.ReceiptId + ".content"), content);
-        File.WriteAllBytes(Path.Combine(folder, receipt.ReceiptId + ".json"), JsonSerializer.SerializeToUtf8Bytes(receipt, EvidenceReceipt.Json));
-        return receipt;
+        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{day}{Environment.ProcessId:x8}");
+        var path = Path.Combine(folder, name + ".log");
+        lock (Appending.GetOrAdd(path, _ => new Lock()))
+        {
+            // Opened for each receipt (appending to an open file costs microseconds; creating files was what cost).
+            using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 4096);
+            var start = log.Position;
+            var id = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{name}{start:x10}{System.Security.Cryptography.RandomNumberGenerator.GetInt32(1 << 24):x6}");
+            receipt = receipt with { ReceiptId = id };
+            receipt = receipt with { Signature = _signer.Sign(receipt.SignedBytes()) };
+            var line = JsonSerializer.SerializeToUtf8Bytes(new LoggedReceipt(receipt, content), EvidenceReceipt.Json);
+            try
+            {
+                log.Write(line);
+                log.WriteByte((byte)'\n');
+                log.Flush();
+            }
+            catch (IOException)
+            {
+                // A line cut short (a full disk) is cut off; were that to fail too, later receipts still name the start of
+                // their own lines (each is appended at the file's end), and no id names this one.
+                try
+                {
+                    log.SetLength(start);
+                }
+                catch (IOException)
+                {
+                }
+
+                throw;
+            }
+
+            return receipt;
+        }
     }
 
     /// <summary>A receipt and its content, or null.</summary>
@@ -161,11 +202,45 @@ public sealed class EvidenceVault
             return null;
         }
 
-        var path = Path.Combine(_root, "evidence", receiptId + ".json");
-        return File.Exists(path)
-            ? (JsonSerializer.Deserialize<EvidenceReceipt>(File.ReadAllBytes(path), EvidenceReceipt.Json)!, File.ReadAllBytes(Path.Combine(_root, "evidence", receiptId + ".content")))
+        var folder = Path.Combine(_root, "evidence");
+        var path = Path.Combine(folder, receiptId[..16] + ".log");
+        if (File.Exists(path))
+        {
+            var offset = long.Parse(receiptId.AsSpan(16, 10), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (offset < stream.Length)
+            {
+                stream.Position = offset;
+                using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+                if (reader.ReadLine() is { } line)
+                {
+                    try
+                    {
+                        var logged = JsonSerializer.Deserialize<LoggedReceipt>(line, EvidenceReceipt.Json);
+                        if (logged?.Receipt.ReceiptId == receiptId)
+                        {
+                            return (logged.Receipt, logged.Content);
+                        }
+                    }
+                    catch (JsonException)
+                    {
+                        // Not the start of a line: no receipt has this id.
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        // Receipts kept before the logs: a receipt file and a content file each.
+        var receiptPath = Path.Combine(folder, receiptId + ".json");
+        return File.Exists(receiptPath)
+            ? (JsonSerializer.Deserialize<EvidenceReceipt>(File.ReadAllBytes(receiptPath), EvidenceReceipt.Json)!, File.ReadAllBytes(Path.Combine(folder, receiptId + ".content")))
             : null;
     }
+
+    /// <summary>One line of a receipts log: the receipt and the bytes it covers (base64 in the JSON).</summary>
+    private sealed record LoggedReceipt(EvidenceReceipt Receipt, byte[] Content);
 
     /// <summary>Null when the receipt's signature is the key's and (when given) the content is what it covers; otherwise why not.</summary>
     public static string? Verify(EvidenceReceipt receipt, AsymmetricKeyParameter publicKey, byte[]? content)
