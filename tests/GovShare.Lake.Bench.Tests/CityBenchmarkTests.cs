@@ -77,6 +77,20 @@ public sealed class CityBenchmarkTests : IDisposable
         {
             Assert.Contains("| " + figure.GetProperty("name").GetString()!.Replace("|", "\\|", StringComparison.Ordinal) + " |", text, StringComparison.Ordinal);
         }
+
+        // A second run on the city and lake the first one left, timing one query only.
+        var again = Path.Combine(_folder, "again.json");
+        exitCode = await RunAsync(
+            "--persons", SmokePersons.ToString(System.Globalization.CultureInfo.InvariantCulture), "--reuse", "--only", "queries", "--queries", "places-by-division-use",
+            "--work", Path.Combine(_folder, "work"), "--json", again);
+
+        Assert.True(exitCode is CityCommand.AllMet or CityCommand.Missed, $"exit code {exitCode}");
+        using var second = JsonDocument.Parse(File.ReadAllText(again));
+        var only = Assert.Single(second.RootElement.GetProperty("figures").EnumerateArray());
+        Assert.Contains("places-by-division-use", only.GetProperty("notes").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Number, only.GetProperty("value").ValueKind);
+        Assert.Contains("reusing the city and lake", _log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ingesting every delivery", _log.ToString()[_log.ToString().LastIndexOf("reusing", StringComparison.Ordinal)..], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,6 +120,8 @@ public sealed class CityBenchmarkTests : IDisposable
     [InlineData("--only", " , ", "--persons", "1000")]
     [InlineData("--persons", "10", "--seconds", "1")]
     [InlineData("--soak", "0", "--persons", "1000")]
+    [InlineData("--queries", "age-pyramid,nope", "--persons", "1000")]
+    [InlineData("--reuse", "true", "--persons", "1000")] // the work folder holds no ingested city
     public async Task Bench_Should_ExitWithUsage_When_TheCommandLineIsWrong(string option, string value, string sizeOption, string size)
     {
         var exitCode = await RunAsync(option, value, sizeOption, size, "--work", Path.Combine(_folder, "never"));

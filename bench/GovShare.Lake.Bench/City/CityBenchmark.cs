@@ -33,6 +33,13 @@ namespace GovShare.Lake.Bench.City;
 internal sealed record CityOptions(
     long Persons, long Entities, long Licences, IReadOnlySet<string> Only, int Clients, int LookupSeconds, string Work, int SoakMinutes = 0, int CrashTrials = 0)
 {
+    /// <summary>Measure on the city and lake an earlier run left in <see cref="Work"/> (same sizes, ingestion completed)
+    /// instead of generating and ingesting again; the ingestion figure is then not measured.</summary>
+    public bool Reuse { get; init; }
+
+    /// <summary>The analyst queries to time (their ids); null for all of them.</summary>
+    public IReadOnlySet<string>? Queries { get; init; }
+
     /// <summary>Rows of the incremental delivery merged into the persons table: 1 M at 13 M persons, in proportion below.</summary>
     public long MergeRows => Math.Max(100, (long)Math.Round(1_000_000.0 * Persons / CityBenchmark.CityPersons));
 }
@@ -82,22 +89,43 @@ internal static class CityBenchmark
         var layout = new LakeLayout(lake);
         var store = DuckDbPlatformStore.Open(lake);
 
-        progress.WriteLine(Inv($"generating a city of {options.Persons:N0} persons, {options.Entities:N0} entities, {options.Licences:N0} licences …"));
-        var watch = Stopwatch.StartNew();
-        var city = SyntheticCity.Generate(new SyntheticCityOptions
+        SyntheticCityResult city;
+        long deliveryBytes;
+        var ready = Path.Combine(options.Work, ReadyFile);
+        if (options.Reuse)
         {
-            OutputDirectory = Path.Combine(options.Work, "city"), Persons = options.Persons, Entities = options.Entities, Licences = options.Licences,
-            AsOf = ChinaTime.Today(TimeProvider.System),
-        }, null, cancellationToken);
-        var deliveryBytes = city.Datasets.Sum(d => new FileInfo(Path.Combine(city.OutputDirectory, d.File)).Length);
-        notes.AppendLine(Inv($"The city was generated (streamed, `SyntheticCity.Generate`) in {watch.Elapsed.TotalSeconds:F0} s: {city.Datasets.Count} deliveries, {Mb(deliveryBytes)}."));
-        progress.WriteLine(Inv($"  {city.Datasets.Count} deliveries, {Mb(deliveryBytes)} in {watch.Elapsed.TotalSeconds:F0} s"));
+            city = Reused(options);
+            deliveryBytes = city.Datasets.Sum(d => new FileInfo(Path.Combine(city.OutputDirectory, d.File)).Length);
+            var exports = Path.Combine(lake, "tmp", "exports");
+            if (Directory.Exists(exports))
+            {
+                Directory.Delete(exports, recursive: true); // the export figure measures an export, not the server's cache of one
+            }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        var ingestion = Ingest(layout, store, city, progress, cancellationToken);
-        if (Selected("ingest"))
+            notes.AppendLine(Inv($"Measured on the city and lake an earlier run left in the work folder (`--reuse`): {city.Datasets.Count} deliveries, {Mb(deliveryBytes)}; ingestion not measured again."));
+            progress.WriteLine(Inv($"reusing the city and lake in {options.Work} ({city.Datasets.Count} deliveries, {Mb(deliveryBytes)})"));
+        }
+        else
         {
-            figures.Add(Measure("ingest", "ingestion", Inv($"≥ {IngestGoal:0.0}× DuckDB"), () => IngestFigure(city, ingestion, options.Work, progress)));
+            File.Delete(ready);
+            progress.WriteLine(Inv($"generating a city of {options.Persons:N0} persons, {options.Entities:N0} entities, {options.Licences:N0} licences …"));
+            var watch = Stopwatch.StartNew();
+            city = SyntheticCity.Generate(new SyntheticCityOptions
+            {
+                OutputDirectory = Path.Combine(options.Work, "city"), Persons = options.Persons, Entities = options.Entities, Licences = options.Licences,
+                AsOf = ChinaTime.Today(TimeProvider.System),
+            }, null, cancellationToken);
+            deliveryBytes = city.Datasets.Sum(d => new FileInfo(Path.Combine(city.OutputDirectory, d.File)).Length);
+            notes.AppendLine(Inv($"The city was generated (streamed, `SyntheticCity.Generate`) in {watch.Elapsed.TotalSeconds:F0} s: {city.Datasets.Count} deliveries, {Mb(deliveryBytes)}."));
+            progress.WriteLine(Inv($"  {city.Datasets.Count} deliveries, {Mb(deliveryBytes)} in {watch.Elapsed.TotalSeconds:F0} s"));
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var ingestion = Ingest(layout, store, city, progress, cancellationToken);
+            File.WriteAllText(ready, JsonSerializer.Serialize(new ReadyMark(options.Persons, options.Entities, options.Licences, city.OutputDirectory, city.GeneratedAt, city.Datasets)));
+            if (Selected("ingest"))
+            {
+                figures.Add(Measure("ingest", "ingestion", Inv($"≥ {IngestGoal:0.0}× DuckDB"), () => IngestFigure(city, ingestion, options.Work, progress)));
+            }
         }
 
         if (Selected("disk"))
@@ -121,6 +149,8 @@ internal static class CityBenchmark
         if (new[] { "cold-start", "lookups", "queries", "export" }.Any(Selected))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            notes.AppendLine("The server measured runs with a statement limit of 10 minutes (`Engine__QueryTimeout=00:10:00`; the default is 2 min), " +
+                "so that every analyst query is timed however long it takes.");
             await MeasureServedAsync(layout, options, figures, progress, cancellationToken);
         }
 
@@ -145,6 +175,32 @@ internal static class CityBenchmark
             var duckDbVersion = Convert.ToString(LakeDuckDb.Scalar(connection, "SELECT version()"), Invariant) ?? "unknown";
             return new CityRun(options, figures, city.Datasets, deliveryBytes, duckDbVersion, notes.ToString().TrimEnd()) { SoakMarkdown = soak, CrashMarkdown = crash };
         }
+    }
+
+    /// <summary>The file a run leaves in its work folder once every delivery is ingested, which <c>--reuse</c> needs.</summary>
+    public const string ReadyFile = "city-ingested.json";
+
+    /// <summary>What <see cref="ReadyFile"/> records: the sizes asked for and the city generated.</summary>
+    private sealed record ReadyMark(long Persons, long Entities, long Licences, string OutputDirectory, DateTimeOffset GeneratedAt, IReadOnlyList<SyntheticDataset> Datasets);
+
+    /// <summary>The city an earlier run generated and ingested in the work folder, if it has the sizes asked for.</summary>
+    internal static SyntheticCityResult Reused(CityOptions options)
+    {
+        var ready = Path.Combine(options.Work, ReadyFile);
+        if (!File.Exists(ready))
+        {
+            throw new InvalidOperationException($"--reuse: {options.Work} holds no completely ingested city ({ReadyFile} is missing); run once without --reuse and with this --work first.");
+        }
+
+        var mark = JsonSerializer.Deserialize<ReadyMark>(File.ReadAllText(ready))
+            ?? throw new InvalidOperationException($"--reuse: {ready} is empty.");
+        if ((mark.Persons, mark.Entities, mark.Licences) != (options.Persons, options.Entities, options.Licences))
+        {
+            throw new InvalidOperationException(Inv($"--reuse: the city in {options.Work} has {mark.Persons:N0} persons, {mark.Entities:N0} entities, {mark.Licences:N0} licences; ") +
+                Inv($"this run asks for {options.Persons:N0}, {options.Entities:N0}, {options.Licences:N0}."));
+        }
+
+        return new SyntheticCityResult(mark.OutputDirectory, mark.GeneratedAt, mark.Datasets);
     }
 
     /// <summary>Runs one figure's measurement; a failure becomes a failed figure rather than ending the run.</summary>
@@ -522,7 +578,7 @@ internal static class CityBenchmark
         if (Selected("queries"))
         {
             figures.AddRange(await MeasureAsync("queries", "analyst queries", Inv($"≤ {QueryGoal:0.0}× DuckDB each"),
-                () => QueryFigures(layout, http, progress, cancellationToken)));
+                () => QueryFigures(layout, options, http, progress, cancellationToken)));
         }
 
         if (Selected("export"))
@@ -642,7 +698,7 @@ internal static class CityBenchmark
         ];
     }
 
-    private static async Task<IReadOnlyList<CityFigure>> QueryFigures(LakeLayout layout, HttpClient http, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CityFigure>> QueryFigures(LakeLayout layout, CityOptions options, HttpClient http, TextWriter progress, CancellationToken cancellationToken)
     {
         using var duck = LakeDuckDb.OpenInMemory();
         QueryApiBenchmark.RegisterViews(duck, layout);
@@ -662,7 +718,7 @@ internal static class CityBenchmark
 
         var (floorApiMs, floorDuckMs) = (BenchStats.Percentile(floorApi, 0.5), BenchStats.Percentile(floorDuck, 0.5));
         progress.WriteLine(Inv($"fixed cost of a statement: API {floorApiMs:F1} ms, DuckDB {floorDuckMs:F2} ms"));
-        foreach (var query in AnalystQueries.For(DateOnly.FromDateTime(DateTime.UtcNow)))
+        foreach (var query in AnalystQueries.For(DateOnly.FromDateTime(DateTime.UtcNow)).Where(q => options.Queries?.Contains(q.Id) ?? true))
         {
             cancellationToken.ThrowIfCancellationRequested();
             progress.WriteLine($"query {query.Id} …");

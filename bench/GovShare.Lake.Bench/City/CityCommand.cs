@@ -41,13 +41,23 @@ internal static class CityCommand
                 "(tables at a committed version, the interrupted file committed exactly once, row counts). Alone, without --only, it measures no other figure.",
             HelpName = "N",
         };
+        var queries = new Option<string?>("--queries")
+        {
+            Description = "Time only these analyst queries, comma-separated: " + string.Join(", ", AnalystQueries.For(DateOnly.MinValue).Select(q => q.Id)) + " (default: all).",
+            HelpName = "ID,...",
+        };
+        var reuse = new Option<bool>("--reuse")
+        {
+            Description = "Measure on the city and lake an earlier run left in --work (same sizes, every delivery ingested) instead of generating and ingesting again; " +
+                "the ingestion figure is then not measured.",
+        };
         var work = new Option<string?>("--work") { Description = "Folder for the city, the lake and the baselines' files (default: a temporary folder, deleted afterwards).", HelpName = "DIR" };
         var command = new Command("city",
             "City scale: generates the synthetic city (streamed), ingests it into a fresh lake, starts `govshare serve` on it and measures ingestion, merge, " +
             "lookups, analyst queries, theme export, the consistency check, cold start and bytes on disk, each next to DuckDB doing the same work on the same " +
             "data in the same run. Exit 0: every goal met; 1: a goal missed or a figure failed; 2: usage.")
         {
-            persons, entities, licences, only, json, markdown, clients, seconds, soak, crashTrials, work,
+            persons, entities, licences, only, queries, json, markdown, clients, seconds, soak, crashTrials, work, reuse,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -73,12 +83,43 @@ internal static class CityCommand
                 return Usage;
             }
 
+            var known = AnalystQueries.For(DateOnly.MinValue).Select(q => q.Id).ToList();
+            var queryIds = parseResult.GetValue(queries)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+            if (queryIds is not null && (queryIds.Count == 0 || !queryIds.All(known.Contains)))
+            {
+                await error.WriteLineAsync("--queries: unknown query " + string.Join(", ", queryIds.Where(q => !known.Contains(q)).Select(q => "'" + q + "'")) +
+                    "; the queries are: " + string.Join(", ", known) + " (comma-separated).");
+                return Usage;
+            }
+
             var given = parseResult.GetValue(work);
+            if (parseResult.GetValue(reuse) && given is null)
+            {
+                await error.WriteLineAsync("--reuse needs --work: the folder an earlier run left its city and lake in.");
+                return Usage;
+            }
+
             var directory = Path.GetFullPath(given ?? Path.Combine(Path.GetTempPath(), "govshare-bench-city-" + Guid.NewGuid().ToString("N")));
             Directory.CreateDirectory(directory);
             try
             {
-                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory, soakMinutes ?? 0, trials ?? 0);
+                var options = new CityOptions(personCount, entityCount, licenceCount, selected, clientCount, lookupSeconds, directory, soakMinutes ?? 0, trials ?? 0)
+                {
+                    Reuse = parseResult.GetValue(reuse), Queries = queryIds,
+                };
+                if (options.Reuse)
+                {
+                    try
+                    {
+                        _ = CityBenchmark.Reused(options);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Text.Json.JsonException)
+                    {
+                        await error.WriteLineAsync(ex.Message);
+                        return Usage;
+                    }
+                }
+
                 var run = await CityBenchmark.RunAsync(options, error, cancellationToken);
                 var measuredAt = DateTimeOffset.UtcNow;
                 var sections = new List<(string Title, string Text)>();

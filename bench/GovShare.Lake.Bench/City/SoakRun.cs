@@ -76,7 +76,7 @@ internal static class SoakRun
                     {
                         lock (resident)
                         {
-                            resident.Add((minute, ResidentKiB(serve.Id)));
+                            resident.Add((minute, ProcessMemory.ResidentKiB(serve.Id)));
                         }
                     }
                 }
@@ -159,7 +159,7 @@ internal static class SoakRun
 
         // At rest: the clients have stopped; what the server still holds after a while without requests.
         await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
-        var atRest = ResidentKiB(serve.Id);
+        var atRest = ProcessMemory.ResidentKiB(serve.Id);
         return Report(samples.SelectMany(s => s).ToList(), deliveries, resident, atRest, minutes, clients);
     }
 
@@ -240,20 +240,6 @@ internal static class SoakRun
             }
 
             await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    /// <summary>The current resident set (VmRSS) of a process, in KiB; zero where it cannot be read.</summary>
-    private static long ResidentKiB(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines(Inv($"/proc/{pid}/status")).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], Invariant);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return 0;
         }
     }
 
