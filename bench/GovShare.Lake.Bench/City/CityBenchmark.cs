@@ -150,7 +150,8 @@ internal static class CityBenchmark
         {
             cancellationToken.ThrowIfCancellationRequested();
             notes.AppendLine("The server measured runs with a statement limit of 10 minutes (`Engine__QueryTimeout=00:10:00`; the default is 2 min), " +
-                "so that every analyst query is timed however long it takes.");
+                "so that every analyst query is timed however long it takes. The query and export baselines' DuckDB gets the server engine's memory limit " +
+                Inv($"({BaselineMemoryLimit}, half the machine's memory) rather than DuckDB's default of 80 %."));
             await MeasureServedAsync(layout, options, figures, progress, cancellationToken);
         }
 
@@ -201,6 +202,19 @@ internal static class CityBenchmark
         }
 
         return new SyntheticCityResult(mark.OutputDirectory, mark.GeneratedAt, mark.Datasets);
+    }
+
+    /// <summary>The memory limit the server's engine runs with by default (half the machine's memory), which the query
+    /// and export baselines are given too: DuckDB's own default (80 %) let the baseline hold joins in memory that the
+    /// server had to spill (the federated query at 13 M: 70–81 s with half, 47–50 s with 80 %; docs/benchmarks.md).</summary>
+    internal static string BaselineMemoryLimit => new QueryApi.Engine.EngineOptions().EffectiveMemoryLimit;
+
+    /// <summary>An in-memory DuckDB for a baseline that the server's engine does in its own process, with the same memory limit.</summary>
+    private static DuckDBConnection BaselineEngine()
+    {
+        var connection = LakeDuckDb.OpenInMemory();
+        LakeDuckDb.Execute(connection, $"SET memory_limit = {LakeDuckDb.Literal(BaselineMemoryLimit)}");
+        return connection;
     }
 
     /// <summary>Runs one figure's measurement; a failure becomes a failed figure rather than ending the run.</summary>
@@ -700,7 +714,7 @@ internal static class CityBenchmark
 
     private static async Task<IReadOnlyList<CityFigure>> QueryFigures(LakeLayout layout, CityOptions options, HttpClient http, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var duck = LakeDuckDb.OpenInMemory();
+        using var duck = BaselineEngine();
         QueryApiBenchmark.RegisterViews(duck, layout);
         var figures = new List<CityFigure>();
 
@@ -812,7 +826,7 @@ internal static class CityBenchmark
         progress.WriteLine($"theme export '{theme}': DuckDB COPY …");
         Transfer duck;
         var duckFile = Path.Combine(folder, "duckdb.parquet");
-        using (var connection = LakeDuckDb.OpenInMemory())
+        using (var connection = BaselineEngine())
         {
             QueryApiBenchmark.RegisterViews(connection, layout);
             ProcessMemory.ResetPeak();
